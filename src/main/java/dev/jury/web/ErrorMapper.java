@@ -1,0 +1,119 @@
+package dev.jury.web;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.ForbiddenException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Turns every failure into the answer its caller can read: problem+json under {@code /api}, a page in the layout
+ * everywhere else. "Not found" never becomes a 500, and a 500 never shows a stack trace.
+ */
+public class ErrorMapper {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+    @CheckedTemplate(basePath = "errors")
+    static class Templates {
+        static native TemplateInstance forbidden();
+
+        static native TemplateInstance notFound(String detail);
+
+        static native TemplateInstance error(int status, String title, String detail, String incident);
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        if (isApi(uri)) {
+            return problemResponse(e.toProblem());
+        }
+        return page(e.status(), e.title(), e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        if (isApi(uri)) {
+            return problemResponse(new Problem(ProblemException.typeFor(403), "Forbidden", 403,
+                    "Your roles do not allow this operation.", List.of()));
+        }
+        return html(403, Templates.forbidden());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e, UriInfo uri) {
+        String detail = "There is nothing at " + uri.getPath() + ".";
+        if (isApi(uri)) {
+            return problemResponse(new Problem(ProblemException.typeFor(404), "Not found", 404, detail, List.of()));
+        }
+        return html(404, Templates.notFound(detail));
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        var errors = e.getConstraintViolations().stream()
+                .map(v -> Problem.FieldError.field(lastNode(v.getPropertyPath().toString()), v.getMessage()))
+                .toList();
+        var problem = new ProblemException(422, "Invalid request", "The request has invalid fields.", errors);
+        return problem(problem, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (status < 400) {
+            return e.getResponse();
+        }
+        String title = e.getResponse().getStatusInfo().getReasonPhrase();
+        String detail = status == 415 ? "Unsupported content type." : (e.getMessage() == null ? title : e.getMessage());
+        if (status >= 500) {
+            return unexpected(e, uri);
+        }
+        if (isApi(uri)) {
+            return problemResponse(new Problem(ProblemException.typeFor(status), title, status, detail, List.of()));
+        }
+        return page(status, title, detail, null);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e, UriInfo uri) {
+        String incident = UUID.randomUUID().toString().substring(0, 8);
+        LOG.errorf(e, "Unexpected failure on %s (incident %s)", uri.getPath(), incident);
+        String detail = "Something went wrong on our side (incident " + incident + "). Nothing you entered was lost.";
+        if (isApi(uri)) {
+            return problemResponse(new Problem(ProblemException.typeFor(500), "Internal error", 500, detail, List.of()));
+        }
+        return page(500, "Something went wrong", detail, incident);
+    }
+
+    public static Response problemResponse(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static Response page(int status, String title, String detail, String incident) {
+        return html(status, Templates.error(status, title, detail, incident));
+    }
+
+    private static Response html(int status, TemplateInstance page) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(page.render()).build();
+    }
+
+    static boolean isApi(UriInfo uri) {
+        String path = uri.getPath();
+        return path.startsWith("/api/") || path.equals("/api");
+    }
+
+    private static String lastNode(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+}

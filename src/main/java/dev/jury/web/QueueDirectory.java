@@ -1,0 +1,19 @@
+package dev.jury.web;
+
+import java.util.List;
+
+/**
+ * What the home page shows a reviewer: their queues with progress. Implemented by the review feature; the home
+ * page depends only on this interface so {@code web} stays a leaf.
+ */
+public interface QueueDirectory {
+
+    List<QueueSummary> queuesFor(String subject);
+
+    /** One queue on the home page: {@code done / total} items labelled by this reviewer. */
+    record QueueSummary(long id, String name, String experiment, String judge, long done, long total, boolean open) {
+        public int percent() {
+            return total == 0 ? 0 : (int) Math.min(100, Math.round(100.0 * done / total));
+        }
+    }
+}
