@@ -13,7 +13,8 @@ import java.util.Map;
 public class PostgresTestDatabase implements QuarkusTestResourceLifecycleManager {
 
     static final String SERVER = System.getProperty("jury.test.pg", "jdbc:postgresql://127.0.0.1:5432/");
-    static final String DATABASE = "jury_test";
+    /** Parallel test runs on one machine (several worktrees) each name their own database. */
+    static final String DATABASE = System.getProperty("jury.test.db", "jury_test");
 
     @Override
     public Map<String, String> start() {
