@@ -1,0 +1,101 @@
+package dev.jury.security;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Walks every route the application publishes (from its OpenAPI document, which lists all JAX-RS endpoints,
+ * pages included) and checks the role rules: anonymous callers are sent to the login (pages) or refused with
+ * 401 (API); a reviewer is refused (403, or 404 for member-scoped resources) everywhere except the routes meant
+ * for reviewers. A new endpoint without a role rule fails here.
+ */
+@QuarkusTest
+class RouteRulesTest {
+
+    /** Reachable without signing in. */
+    private static final Set<String> PUBLIC = Set.of("GET /signed-out");
+
+    /** Routes a plain reviewer may use; every other route must refuse them. */
+    private static final Set<String> REVIEWER_ROUTES = Set.of("GET /", "GET /api/v1/me");
+
+    record Route(String method, String path) {
+        String key() {
+            return method + " " + path;
+        }
+
+        String concretePath() {
+            return path.replaceAll("\\{[^}]+}", "1");
+        }
+
+        boolean isApi() {
+            return path.startsWith("/api/");
+        }
+    }
+
+    static List<Route> routes() {
+        Map<String, Map<String, Object>> paths = given().accept(ContentType.JSON).get("/q/openapi?format=json")
+                .then().statusCode(200).extract().jsonPath().getMap("paths");
+        List<Route> routes = new ArrayList<>();
+        paths.forEach((path, operations) -> operations.keySet().stream()
+                .filter(m -> Set.of("get", "post", "put", "delete", "patch").contains(m))
+                .forEach(m -> routes.add(new Route(m.toUpperCase(), path))));
+        assertTrue(routes.size() >= 8, "expected the application's routes, got " + routes);
+        return routes;
+    }
+
+    private static Response call(Route route) {
+        return given().redirects().follow(false).contentType(ContentType.JSON).body("{}")
+                .request(route.method(), route.concretePath());
+    }
+
+    @Test
+    void anonymousCallersAreSentToLoginOrRefused() {
+        for (Route route : routes()) {
+            if (PUBLIC.contains(route.key())) {
+                continue;
+            }
+            int status = call(route).statusCode();
+            if (route.isApi()) {
+                assertEquals(401, status, route.key());
+            } else {
+                assertEquals(302, status, route.key() + " should redirect to the login");
+            }
+        }
+    }
+
+    @Test
+    @TestSecurity(user = "alice", roles = "reviewer")
+    void reviewersReachOnlyReviewerRoutes() {
+        for (Route route : routes()) {
+            if (PUBLIC.contains(route.key()) || REVIEWER_ROUTES.contains(route.key())) {
+                continue;
+            }
+            int status = call(route).statusCode();
+            assertTrue(status == 403 || status == 404, route.key() + " answered " + status + " to a reviewer");
+        }
+    }
+
+    @Test
+    @TestSecurity(user = "svc", roles = "service")
+    void servicesCannotUseAdminPages() {
+        for (Route route : routes()) {
+            if (PUBLIC.contains(route.key()) || route.isApi() || route.key().equals("GET /")) {
+                continue;
+            }
+            int status = call(route).statusCode();
+            assertTrue(status == 403 || status == 404, route.key() + " answered " + status + " to a service");
+        }
+    }
+}
