@@ -30,7 +30,7 @@ class RouteRulesTest {
     /** Routes a plain reviewer may use; every other route must refuse them. */
     private static final Set<String> REVIEWER_ROUTES = Set.of("GET /", "GET /api/v1/me");
 
-    record Route(String method, String path) {
+    record Route(String method, String path, String consumes) {
         String key() {
             return method + " " + path;
         }
@@ -48,16 +48,35 @@ class RouteRulesTest {
         Map<String, Map<String, Object>> paths = given().accept(ContentType.JSON).get("/q/openapi?format=json")
                 .then().statusCode(200).extract().jsonPath().getMap("paths");
         List<Route> routes = new ArrayList<>();
-        paths.forEach((path, operations) -> operations.keySet().stream()
-                .filter(m -> Set.of("get", "post", "put", "delete", "patch").contains(m))
-                .forEach(m -> routes.add(new Route(m.toUpperCase(), path))));
+        paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
+            if (Set.of("get", "post", "put", "delete", "patch").contains(method)) {
+                routes.add(new Route(method.toUpperCase(), path, consumes(operation)));
+            }
+        }));
         assertTrue(routes.size() >= 8, "expected the application's routes, got " + routes);
         return routes;
     }
 
+    /** The first media type the operation accepts, so the request reaches the security check (not a 415). */
+    @SuppressWarnings("unchecked")
+    private static String consumes(Object operation) {
+        if (operation instanceof Map<?, ?> op && op.get("requestBody") instanceof Map<?, ?> body
+                && body.get("content") instanceof Map<?, ?> content && !content.isEmpty()) {
+            return (String) content.keySet().iterator().next();
+        }
+        return "application/json";
+    }
+
     private static Response call(Route route) {
-        return given().redirects().follow(false).contentType(ContentType.JSON).body("{}")
-                .request(route.method(), route.concretePath());
+        var request = given().redirects().follow(false).contentType(route.consumes());
+        if (route.consumes().startsWith("application/x-www-form-urlencoded")) {
+            request = request.formParam("probe", "1");
+        } else if (route.consumes().startsWith("multipart/")) {
+            request = request.multiPart("probe", "1");
+        } else if (!route.method().equals("GET")) {
+            request = request.body("{}");
+        }
+        return request.request(route.method(), route.concretePath());
     }
 
     @Test
