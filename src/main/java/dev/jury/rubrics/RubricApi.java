@@ -59,7 +59,7 @@ public class RubricApi {
                     .map(l -> new LevelView(l.value(), l.label(), l.definition(), l.negative())).toList();
             return new RubricView(v.rubric.name, v.version, v.kindName(), levels, RubricValues.allowedValues(spec),
                     spec.guidelines(), spec.rationaleRequired(), spec.minRationaleLength(),
-                    spec.passThreshold() == null ? null : spec.passThreshold().stripTrailingZeros(),
+                    spec.passThreshold() == null ? null : new BigDecimal(v.passThresholdText()), // 10, not 1E+1
                     v.fingerprint, v.createdBy, v.createdAt);
         }
     }

@@ -91,12 +91,13 @@ class RubricApiTest {
     @Test
     void numericRubricDerivesPolarityFromTheThresholdAndAcceptsNumbers() {
         String exp = ApiFixtures.experiment();
-        var body = Map.of("kind", "numeric", "pass_threshold", 3, "rationale_required", false,
+        var body = Map.of("kind", "numeric", "pass_threshold", "3.0", "rationale_required", false,
                 "levels", List.of(level(1, "Useless", "Nothing usable.", false),
                         level(2, "Weak", "Mostly unusable.", false),
                         level(3, "Adequate", "Usable with edits.", false),
                         level(4, "Good", "Usable as is.", false)));
         put(exp, "helpfulness", body).statusCode(201)
+                .body(containsString("\"pass_threshold\":3,"))
                 .body("kind", equalTo("numeric"))
                 .body("pass_threshold", equalTo(3))
                 .body("levels.value", contains("1", "2", "3", "4"))
