@@ -1,0 +1,122 @@
+package dev.jury.judges;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jury.rubrics.RubricApi;
+import dev.jury.security.CurrentUser;
+import dev.jury.security.Roles;
+import dev.jury.web.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Judges as JSON, MLflow {@code make_judge} style: create (a new name makes version 1, an existing one its next
+ * version) and read a version complete enough to run elsewhere.
+ */
+@Path("/api/v1/experiments/{exp}/judges")
+@RolesAllowed({Roles.ADMIN, Roles.SERVICE})
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class JudgeApi {
+
+    @Inject
+    JudgeService judges;
+
+    @Inject
+    CurrentUser user;
+
+    /** The body of {@code POST …/judges}; {@code inference_params} is an object of numbers. */
+    public record CreateJudge(String name, String instructions, String model, JsonNode inferenceParams) {
+    }
+
+    /** A judge version with its rubric: what a service needs to run the judge elsewhere. */
+    public record JudgeVersionView(String name, String experiment, int version, String sourceId, String instructions,
+                                   List<String> variables, String model, Map<String, Object> inferenceParams,
+                                   String valueType, RubricApi.RubricView rubric, List<Demo> demos,
+                                   Map<String, Object> tags, Integer parentVersion, List<String> aliases,
+                                   String createdBy, Instant createdAt) {
+    }
+
+    /** One line of a judge's version list. */
+    public record VersionSummary(int version, String model, Map<String, Object> inferenceParams, int rubricVersion,
+                                 int demos, Map<String, Object> tags, Integer parentVersion, List<String> aliases,
+                                 String createdBy, Instant createdAt) {
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    public Response create(@PathParam("exp") String exp, CreateJudge body) {
+        if (body == null) {
+            throw ProblemException.invalid("name", "Send the judge as a JSON object: {name, instructions, model, "
+                    + "inference_params?}.");
+        }
+        JudgeVersion created = judges.create(exp, body.name(), body.instructions(), body.model(),
+                params(body.inferenceParams()), user.username());
+        return Response.created(URI.create("/api/v1/experiments/" + exp + "/judges/" + created.judge.name
+                + "?version=" + created.version)).entity(view(exp, created)).build();
+    }
+
+    /** The latest version of each judge. */
+    @GET
+    public List<JudgeVersionView> list(@PathParam("exp") String exp) {
+        return judges.listLatest(exp).stream().map(v -> view(exp, v)).toList();
+    }
+
+    /** {@code ?version=registered|latest|N}; without it the registered version, else the latest. */
+    @GET
+    @Path("{name}")
+    public JudgeVersionView get(@PathParam("exp") String exp, @PathParam("name") String name,
+                                @QueryParam("version") String version) {
+        return view(exp, judges.resolve(exp, name, version));
+    }
+
+    @GET
+    @Path("{name}/versions")
+    public List<VersionSummary> versions(@PathParam("exp") String exp, @PathParam("name") String name) {
+        List<JudgeVersion> versions = judges.versions(exp, name);
+        Map<Integer, List<String>> aliases = versions.isEmpty() ? Map.of() : judges.aliases(versions.get(0).judge.id);
+        return versions.stream().map(v -> new VersionSummary(v.version, v.model, v.inferenceParams,
+                v.rubricVersion.version, v.demos == null ? 0 : v.demos.size(), v.tags, v.parentVersion(),
+                aliases.getOrDefault(v.version, List.of()), v.createdBy, v.createdAt)).toList();
+    }
+
+    private JudgeVersionView view(String exp, JudgeVersion v) {
+        List<String> aliases = judges.aliases(v.judge.id).getOrDefault(v.version, List.of());
+        return new JudgeVersionView(v.judge.name, exp, v.version, v.sourceId(), v.instructions,
+                InstructionsTemplate.reservedVariablesIn(v.instructions), v.model, v.inferenceParams,
+                v.rubricVersion.kindName(), RubricApi.RubricView.of(v.rubricVersion), v.demos(), v.tags,
+                v.parentVersion(), aliases, v.createdBy, v.createdAt);
+    }
+
+    /** The object's fields as numbers or text; anything else is reported by {@link InferenceParams#parse}. */
+    private static Map<String, Object> params(JsonNode node) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return map;
+        }
+        if (!node.isObject()) {
+            throw ProblemException.invalid(InferenceParams.FIELD, "inference_params must be a JSON object such as "
+                    + "{\"temperature\": 0, \"max_tokens\": 512}.");
+        }
+        node.fields().forEachRemaining(e -> {
+            JsonNode value = e.getValue();
+            map.put(e.getKey(), value.isNull() ? null : value.isNumber() ? value.decimalValue()
+                    : value.isTextual() ? value.asText() : value.toString());
+        });
+        return map;
+    }
+}

@@ -1,0 +1,281 @@
+package dev.jury.judges;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jury.experiments.Experiment;
+import dev.jury.experiments.ExperimentService;
+import dev.jury.rubrics.RubricService;
+import dev.jury.security.AuditEvent;
+import dev.jury.security.AuditLog;
+import dev.jury.security.CurrentUser;
+import dev.jury.security.Roles;
+import dev.jury.web.Flash;
+import dev.jury.web.Problem;
+import dev.jury.web.ProblemException;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestForm;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Admin pages: the judges of an experiment, one judge's versions with a form for the next, and one version. */
+@Path("/experiments/{exp}/judges")
+@RolesAllowed(Roles.ADMIN)
+@Produces(MediaType.TEXT_HTML)
+public class JudgeResource {
+
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final int EXCERPT = 140;
+
+    @Inject
+    ExperimentService experiments;
+
+    @Inject
+    JudgeService judges;
+
+    @Inject
+    RubricService rubrics;
+
+    @Inject
+    ModelAvailability models;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    CurrentUser user;
+
+    /** The judge form as typed (parameters kept as text), with errors keyed as in the API. */
+    public record JudgeForm(String name, String instructions, String model, String temperature, String maxTokens,
+                            String topP, Map<String, String> errors) {
+
+        static JudgeForm empty() {
+            return new JudgeForm("", "", "", "", "", "", Map.of());
+        }
+
+        static JudgeForm of(JudgeVersion v) {
+            Map<String, Object> p = v.inferenceParams == null ? Map.of() : v.inferenceParams;
+            return new JudgeForm(v.judge.name, v.instructions, v.model, text(p.get(InferenceParams.TEMPERATURE)),
+                    text(p.get(InferenceParams.MAX_TOKENS)), text(p.get(InferenceParams.TOP_P)), Map.of());
+        }
+
+        public String error(String field) {
+            return errors.get(field);
+        }
+
+        public boolean hasErrors() {
+            return !errors.isEmpty();
+        }
+
+        /** An unknown parameter name is reported on the group, not on a field; show it there. */
+        public String paramsError() {
+            return errors.get(InferenceParams.FIELD);
+        }
+
+        Map<String, Object> params() {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put(InferenceParams.TEMPERATURE, temperature);
+            p.put(InferenceParams.MAX_TOKENS, maxTokens);
+            p.put(InferenceParams.TOP_P, topP);
+            return p;
+        }
+
+        JudgeForm withErrors(Map<String, String> e) {
+            return new JudgeForm(name, instructions, model, temperature, maxTokens, topP, e);
+        }
+
+        private static String text(Object o) {
+            return o == null ? "" : o.toString();
+        }
+    }
+
+    /** One judge on the list page. */
+    public record JudgeRow(String name, int latest, String model, int rubricVersion, List<String> aliases,
+                           String createdBy, Instant createdAt) {
+    }
+
+    /** One version on the judge page. */
+    public record VersionRow(int version, String model, String excerpt, int rubricVersion, String tags,
+                             Integer parentVersion, int demos, List<String> aliases, String createdBy,
+                             Instant createdAt) {
+    }
+
+    /** A demo as shown: JSON pretty-printed as text (escaped by the template like everything else). */
+    public record DemoView(String inputs, String outputs, String expectations, String value, String rationale) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance list(Experiment experiment, List<JudgeRow> judges, List<String> rubricNames,
+                                            List<String> configuredProviders, JudgeForm form);
+
+        static native TemplateInstance judge(Experiment experiment, Judge judge, List<VersionRow> versions,
+                                             List<String> configuredProviders, JudgeForm form,
+                                             List<AuditEvent> audit);
+
+        static native TemplateInstance version(Experiment experiment, JudgeVersion version, List<String> aliases,
+                                               String params, String tags, List<DemoView> demos);
+    }
+
+    @GET
+    public TemplateInstance list(@PathParam("exp") String exp) {
+        return listPage(exp, JudgeForm.empty());
+    }
+
+    /** Creates a judge (version 1; the next version when the name exists). */
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response create(@PathParam("exp") String exp, @RestForm String name, @RestForm String instructions,
+                           @RestForm String model, @RestForm String temperature, @RestForm("max_tokens") String maxTokens,
+                           @RestForm("top_p") String topP) {
+        var form = new JudgeForm(orEmpty(name), orEmpty(instructions), orEmpty(model), orEmpty(temperature),
+                orEmpty(maxTokens), orEmpty(topP), Map.of());
+        try {
+            var created = judges.create(exp, form.name(), form.instructions(), form.model(), form.params(),
+                    user.username());
+            return Flash.redirect(judgePath(exp, created.judge.name), "Judge '" + created.judge.name
+                    + "' saved as version " + created.version + ".");
+        } catch (ProblemException e) {
+            if (e.status() != 422) {
+                throw e;
+            }
+            return Response.status(422).entity(listPage(exp, form.withErrors(byField(e)))).build();
+        }
+    }
+
+    @GET
+    @Path("{name}")
+    public TemplateInstance judge(@PathParam("exp") String exp, @PathParam("name") String name) {
+        JudgeVersion latest = judges.resolve(exp, name, JudgeAlias.LATEST);
+        return judgePage(exp, name, JudgeForm.of(latest));
+    }
+
+    /** Creates the next version from the form on the judge page. */
+    @POST
+    @Path("{name}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response nextVersion(@PathParam("exp") String exp, @PathParam("name") String name,
+                                @RestForm String instructions, @RestForm String model, @RestForm String temperature,
+                                @RestForm("max_tokens") String maxTokens, @RestForm("top_p") String topP) {
+        judges.judge(exp, name); // 404 before anything else
+        var form = new JudgeForm(name, orEmpty(instructions), orEmpty(model), orEmpty(temperature),
+                orEmpty(maxTokens), orEmpty(topP), Map.of());
+        try {
+            var created = judges.create(exp, name, form.instructions(), form.model(), form.params(), user.username());
+            return Flash.redirect(judgePath(exp, name), "Saved version " + created.version + " of judge '" + name
+                    + "'.");
+        } catch (ProblemException e) {
+            if (e.status() != 422) {
+                throw e;
+            }
+            return Response.status(422).entity(judgePage(exp, name, form.withErrors(byField(e)))).build();
+        }
+    }
+
+    @GET
+    @Path("{name}/versions/{version}")
+    public TemplateInstance version(@PathParam("exp") String exp, @PathParam("name") String name,
+                                    @PathParam("version") String version) {
+        Experiment experiment = experiments.get(exp);
+        if (!version.matches("[0-9]{1,9}")) {
+            throw ProblemException.notFound("Judge '" + name + "' in experiment '" + exp + "' has no version '"
+                    + version + "'.");
+        }
+        JudgeVersion v = judges.resolve(exp, name, version);
+        List<String> aliases = judges.aliases(v.judge.id).getOrDefault(v.version, List.of());
+        List<DemoView> demos = v.demos().stream().map(d -> new DemoView(pretty(d.inputs()), pretty(d.outputs()),
+                d.expectations() == null ? null : pretty(d.expectations()), d.value(), d.rationale())).toList();
+        return Templates.version(experiment, v, aliases, describe(v.inferenceParams), describe(v.tags), demos);
+    }
+
+    private TemplateInstance listPage(String exp, JudgeForm form) {
+        Experiment experiment = experiments.get(exp);
+        List<JudgeRow> rows = judges.listLatest(exp).stream().map(v -> new JudgeRow(v.judge.name, v.version, v.model,
+                v.rubricVersion.version, aliasLabels(judges.aliases(v.judge.id)), v.createdBy, v.createdAt)).toList();
+        Set<String> withJudge = rows.stream().map(JudgeRow::name).collect(Collectors.toSet());
+        List<String> free = new ArrayList<>(rubrics.names(experiment.id).stream()
+                .filter(n -> !withJudge.contains(n)).toList());
+        if (!form.name().isBlank() && !free.contains(form.name())) {
+            free.add(form.name()); // keep what was chosen, even if it is refused, so the error reads next to it
+        }
+        return Templates.list(experiment, rows, free, models.configuredProviders(), form);
+    }
+
+    private TemplateInstance judgePage(String exp, String name, JudgeForm form) {
+        Experiment experiment = experiments.get(exp);
+        Judge judge = judges.judge(exp, name);
+        Map<Integer, List<String>> aliases = judges.aliases(judge.id);
+        List<VersionRow> rows = judges.versions(exp, name).stream().map(v -> new VersionRow(v.version, v.model,
+                excerpt(v.instructions), v.rubricVersion.version, describe(v.tags), v.parentVersion(),
+                v.demos == null ? 0 : v.demos.size(), aliases.getOrDefault(v.version, List.of()), v.createdBy,
+                v.createdAt)).toList();
+        return Templates.judge(experiment, judge, rows, models.configuredProviders(), form,
+                audit.trail(JudgeService.AUDIT_TARGET, JudgeService.auditId(exp, name), AuditLog.PAGE));
+    }
+
+    /** {@code registered → v2}, {@code latest → v3}. */
+    private static List<String> aliasLabels(Map<Integer, List<String>> aliases) {
+        return aliases.entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(alias -> alias + " → v" + e.getKey()))
+                .sorted(Comparator.reverseOrder()).toList();
+    }
+
+    private static Map<String, String> byField(ProblemException e) {
+        Map<String, String> errors = new HashMap<>();
+        for (Problem.FieldError error : e.errors()) {
+            errors.putIfAbsent(error.field(), error.message());
+        }
+        return errors;
+    }
+
+    static String excerpt(String instructions) {
+        String flat = instructions.strip().replaceAll("\\s+", " ");
+        return flat.length() <= EXCERPT ? flat : flat.substring(0, EXCERPT - 1) + "…";
+    }
+
+    private static String describe(Map<String, Object> map) {
+        if (map == null || map.isEmpty()) {
+            return "";
+        }
+        return map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    private static String pretty(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return "";
+        }
+        try {
+            return PRETTY.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            return node.toString();
+        }
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    static String judgePath(String exp, String name) {
+        return "/experiments/" + exp + "/judges/" + name;
+    }
+}

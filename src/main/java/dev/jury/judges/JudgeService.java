@@ -1,0 +1,286 @@
+package dev.jury.judges;
+
+import dev.jury.experiments.Experiment;
+import dev.jury.experiments.ExperimentService;
+import dev.jury.rubrics.RubricService;
+import dev.jury.rubrics.RubricValues;
+import dev.jury.rubrics.RubricVersion;
+import dev.jury.security.AuditLog;
+import dev.jury.web.Problem;
+import dev.jury.web.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+import org.hibernate.exception.ConstraintViolationException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Judge definitions with MLflow {@code make_judge} semantics: creating a judge whose name exists adds its next
+ * version. Keeps the {@code latest} alias on the newest version and records every change in the audit trail.
+ */
+@ApplicationScoped
+@Transactional
+public class JudgeService {
+
+    static final String AUDIT_TARGET = "judge";
+
+    @Inject
+    ExperimentService experiments;
+
+    @Inject
+    RubricService rubrics;
+
+    @Inject
+    ModelAvailability models;
+
+    @Inject
+    AuditLog audit;
+
+    /**
+     * Version 1 of a new judge, or the next version of an existing one. The judge answers from the current version
+     * of the rubric named like it; the new version's parent is the previous latest, whose demos it keeps (an edit of
+     * the instructions must not silently drop what alignment taught the judge). Tags are not carried over: they
+     * describe how a version was made.
+     *
+     * @param params raw inference parameters (JSON numbers or form text), may be {@code null}
+     * @throws ProblemException 404 for an unknown experiment; 422 listing every problem by field ({@code name},
+     *                          {@code instructions}, {@code model}, {@code inference_params[.x]})
+     */
+    public JudgeVersion create(String experimentName, String name, String instructions, String model,
+                               Map<String, ?> params, String actor) {
+        Experiment experiment = experiments.get(experimentName);
+        List<Problem.FieldError> errors = new ArrayList<>();
+        Optional<RubricVersion> rubric = Optional.empty();
+        Optional<String> nameProblem = JudgeNames.validate(name);
+        if (nameProblem.isPresent()) {
+            errors.add(Problem.FieldError.field("name", nameProblem.get()));
+        } else {
+            rubric = rubrics.findCurrent(experiment.id, name);
+            if (rubric.isEmpty()) {
+                errors.add(Problem.FieldError.field("name", "Create rubric '" + name + "' first: a judge answers from "
+                        + "the rubric with its name (PUT /api/v1/experiments/" + experiment.name + "/rubrics/" + name
+                        + ", or the Rubrics page of the experiment)."));
+            }
+        }
+        InstructionsTemplate.validate(instructions)
+                .ifPresent(m -> errors.add(Problem.FieldError.field("instructions", m)));
+        ModelUri modelUri = null;
+        try {
+            modelUri = ModelUri.parse(model);
+            models.problem(modelUri).ifPresent(m -> errors.add(Problem.FieldError.field("model", m)));
+        } catch (InvalidModelUriException e) {
+            errors.add(Problem.FieldError.field("model", e.getMessage()));
+        }
+        InferenceParams inference = InferenceParams.none();
+        try {
+            inference = InferenceParams.parse(params);
+        } catch (InvalidInferenceParamsException e) {
+            e.errors().forEach((field, message) -> errors.add(Problem.FieldError.field(field, message)));
+        }
+        if (!errors.isEmpty()) {
+            throw refused(errors);
+        }
+
+        Judge judge = Judge.findByNameForUpdate(experiment.id, name).orElseGet(() -> insert(experiment, name, actor));
+        Optional<JudgeVersion> previous = JudgeVersion.findLatest(judge.id);
+        int next = previous.map(v -> v.version + 1).orElse(1);
+        List<Demo> demos = previous.map(JudgeVersion::demos).orElse(List.of());
+        JudgeVersion version = JudgeVersion.of(judge, next, instructions, modelUri, inference, demos, rubric.get(),
+                previous.orElse(null), Map.of(), actor);
+        version.persist();
+        moveAliasLocked(judge, JudgeAlias.LATEST, next, actor);
+        audit.record(actor, next == 1 ? "judge.created" : "judge.version_created", AUDIT_TARGET,
+                auditId(experiment.name, name), "Version " + next + ": model " + modelUri + ", rubric version "
+                        + rubric.get().version + (inference.asMap().isEmpty() ? "" : ", " + inference.asMap())
+                        + (demos.isEmpty() ? "" : ", " + demos.size() + " demos kept from version " + (next - 1)));
+        return version;
+    }
+
+    /**
+     * A new version derived from {@code parentId} (alignment's result): same judge, model, inference parameters and
+     * rubric version as the parent, with new instructions, demos and tags. Not registered.
+     *
+     * @throws ProblemException 404 when the parent does not exist; 422 when the instructions are not a valid template
+     *                          or a demo's value is not allowed by the parent's rubric version
+     */
+    public JudgeVersion deriveVersion(long parentId, String instructions, List<Demo> demos, Map<String, ?> tags,
+                                      String actor) {
+        JudgeVersion parent = JudgeVersion.<JudgeVersion>findByIdOptional(parentId)
+                .orElseThrow(() -> ProblemException.notFound("No judge version with id " + parentId + "."));
+        InstructionsTemplate.validate(instructions).ifPresent(m -> {
+            throw ProblemException.invalid("instructions", m);
+        });
+        var spec = parent.rubricVersion.spec();
+        for (int i = 0; i < demos.size(); i++) {
+            String value = demos.get(i).value();
+            if (RubricValues.match(spec, value).isEmpty()) {
+                throw ProblemException.invalid("demos[" + i + "].value", RubricValues.notAllowedMessage(spec, value));
+            }
+        }
+        Judge judge = Judge.lock(parent.judge.id);
+        int next = JudgeVersion.findLatest(judge.id).map(v -> v.version + 1).orElse(1);
+        JudgeVersion version = JudgeVersion.of(judge, next, instructions, parent.modelUri(), parent.params(), demos,
+                parent.rubricVersion, parent, tags, actor);
+        version.persist();
+        moveAliasLocked(judge, JudgeAlias.LATEST, next, actor);
+        Experiment experiment = Experiment.findById(judge.experimentId);
+        audit.record(actor, "judge.version_created", AUDIT_TARGET, auditId(experiment.name, judge.name),
+                "Version " + next + " derived from version " + parent.version + ": " + demos.size() + " demos"
+                        + (tags == null || tags.isEmpty() ? "" : ", tags " + new TreeMap<>(tags)));
+        return version;
+    }
+
+    /**
+     * Points {@code alias} of the judge at {@code version}, recording the move in the alias history and the audit
+     * trail (the registry uses this for {@code registered}; creating versions moves {@code latest}).
+     *
+     * @throws ProblemException 404 for an unknown judge or version; 422 for an unknown alias
+     */
+    public JudgeAlias moveAlias(String experimentName, String name, String alias, int version, String actor) {
+        if (!JudgeAlias.ALL.contains(alias)) {
+            throw ProblemException.invalid("alias", "'" + alias + "' is not an alias; aliases are "
+                    + String.join(", ", JudgeAlias.ALL) + ".");
+        }
+        Experiment experiment = experiments.get(experimentName);
+        Judge judge = Judge.findByNameForUpdate(experiment.id, name)
+                .orElseThrow(() -> notFound(experimentName, name));
+        JudgeVersion.findVersion(judge.id, version).orElseThrow(() -> ProblemException.notFound(
+                "Judge '" + name + "' in experiment '" + experimentName + "' has no version " + version + "."));
+        Integer from = JudgeAlias.findFor(judge.id, alias).map(a -> a.version).orElse(null);
+        JudgeAlias moved = moveAliasLocked(judge, alias, version, actor);
+        audit.record(actor, "judge.alias_moved", AUDIT_TARGET, auditId(experimentName, name),
+                "Alias '" + alias + "' moved " + (from == null ? "to" : "from version " + from + " to")
+                        + " version " + version);
+        return moved;
+    }
+
+    /**
+     * The version {@code selector} names: {@code registered}, {@code latest}, a number, or — when blank — the
+     * registered version if there is one, else the latest.
+     *
+     * @throws ProblemException 404 naming the judge or version that does not exist
+     */
+    @Transactional(TxType.SUPPORTS)
+    public JudgeVersion resolve(String experimentName, String name, String selector) {
+        Judge judge = judge(experimentName, name);
+        String s = selector == null ? "" : selector.strip();
+        if (s.isEmpty()) {
+            return aliased(judge, JudgeAlias.REGISTERED).or(() -> aliased(judge, JudgeAlias.LATEST))
+                    .orElseThrow(() -> new IllegalStateException("judge " + judge.id + " has no versions"));
+        }
+        if (s.equals(JudgeAlias.REGISTERED)) {
+            return aliased(judge, JudgeAlias.REGISTERED).orElseThrow(() -> ProblemException.notFound(
+                    "judge '" + name + "' has no registered version (in experiment '" + experimentName
+                            + "'); register one, or ask for ?version=latest."));
+        }
+        if (s.equals(JudgeAlias.LATEST)) {
+            return aliased(judge, JudgeAlias.LATEST)
+                    .orElseThrow(() -> new IllegalStateException("judge " + judge.id + " has no latest alias"));
+        }
+        Optional<JudgeVersion> numbered = Optional.empty();
+        if (s.matches("[0-9]{1,9}")) {
+            numbered = JudgeVersion.findVersion(judge.id, Integer.parseInt(s));
+        }
+        return numbered.orElseThrow(() -> ProblemException.notFound("Judge '" + name + "' in experiment '"
+                + experimentName + "' has no version '" + abbreviate(s) + "'; use registered, latest or a version "
+                + "number."));
+    }
+
+    /** All versions of a judge, newest first. */
+    @Transactional(TxType.SUPPORTS)
+    public List<JudgeVersion> versions(String experimentName, String name) {
+        return JudgeVersion.listVersions(judge(experimentName, name).id);
+    }
+
+    /** The latest version of every judge of the experiment, by name. */
+    @Transactional(TxType.SUPPORTS)
+    public List<JudgeVersion> listLatest(String experimentName) {
+        Experiment experiment = experiments.get(experimentName);
+        return JudgeVersion.list("from JudgeVersion v join fetch v.judge j join fetch v.rubricVersion"
+                + " where j.experimentId = ?1 and v.version = (select a.version from JudgeAlias a"
+                + " where a.judgeId = j.id and a.alias = ?2) order by j.name", experiment.id, JudgeAlias.LATEST);
+    }
+
+    /** The aliases pointing at each version of a judge: version → aliases (sorted). */
+    @Transactional(TxType.SUPPORTS)
+    public Map<Integer, List<String>> aliases(long judgeId) {
+        Map<Integer, List<String>> byVersion = new TreeMap<>();
+        for (JudgeAlias a : JudgeAlias.listFor(judgeId)) {
+            byVersion.computeIfAbsent(a.version, v -> new ArrayList<>()).add(a.alias);
+        }
+        return byVersion;
+    }
+
+    /** The judge, or a 404 problem naming it. */
+    @Transactional(TxType.SUPPORTS)
+    public Judge judge(String experimentName, String name) {
+        Experiment experiment = experiments.get(experimentName);
+        return Judge.findByName(experiment.id, name).orElseThrow(() -> notFound(experimentName, name));
+    }
+
+    /** The key of a judge's events in the audit trail. */
+    public static String auditId(String experimentName, String name) {
+        return experimentName + "/" + name;
+    }
+
+    static ProblemException notFound(String experimentName, String name) {
+        return ProblemException.notFound("No judge named '" + abbreviate(name) + "' in experiment '" + experimentName
+                + "'.");
+    }
+
+    private static Optional<JudgeVersion> aliased(Judge judge, String alias) {
+        return JudgeAlias.findFor(judge.id, alias).flatMap(a -> JudgeVersion.findVersion(judge.id, a.version));
+    }
+
+    /** Moves an alias of a judge whose row this transaction has locked. */
+    private static JudgeAlias moveAliasLocked(Judge judge, String alias, int version, String actor) {
+        Instant now = Instant.now();
+        Optional<JudgeAlias> existing = JudgeAlias.findFor(judge.id, alias);
+        JudgeAlias row = existing.orElseGet(() -> {
+            var a = new JudgeAlias();
+            a.judgeId = judge.id;
+            a.alias = alias;
+            return a;
+        });
+        Integer from = existing.map(a -> a.version).orElse(null);
+        if (from != null && from == version) {
+            return row; // already there: not a move, nothing to record
+        }
+        row.version = version;
+        row.setBy = actor;
+        row.setAt = now;
+        row.persist();
+        JudgeAliasHistory.of(judge.id, alias, from, version, actor, now).persist();
+        return row;
+    }
+
+    private static Judge insert(Experiment experiment, String name, String actor) {
+        Judge judge = Judge.create(experiment.id, name, actor);
+        try {
+            judge.persistAndFlush();
+        } catch (ConstraintViolationException e) {
+            // another request created the same judge between our lookup and insert
+            throw ProblemException.conflict("Judge '" + name + "' was created by someone else at the same moment; "
+                    + "send the request again to add your definition as its next version.");
+        }
+        return judge;
+    }
+
+    private static ProblemException refused(List<Problem.FieldError> errors) {
+        String detail = errors.size() == 1
+                ? errors.get(0).message()
+                : "The judge was not saved: " + errors.size() + " problems, first: " + errors.get(0).message();
+        return ProblemException.invalid(detail, errors);
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.jury.judges;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jury.rubrics.RubricVersion;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.Immutable;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One immutable version of a judge: everything needed to run it elsewhere. Made only by {@link #of}; a change is a
+ * new version. The judge answers from the value set of {@link #rubricVersion}, the rubric version current when this
+ * version was made.
+ */
+@Entity
+@Table(name = "judge_version")
+@Immutable
+public class JudgeVersion extends PanacheEntityBase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "judge_id")
+    public Judge judge;
+
+    public int version;
+
+    /** The MLflow instructions template, exactly as saved. */
+    public String instructions;
+
+    /** {@code provider:/model}, as {@link ModelUri#toString()} writes it. */
+    public String model;
+
+    /** {@code temperature}, {@code max_tokens}, {@code top_p}: only those set (see {@link InferenceParams}). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "inference_params")
+    public Map<String, Object> inferenceParams;
+
+    /** The demos as data (a list of {@link Demo}), never pasted into the instructions. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode demos;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "rubric_version_id")
+    public RubricVersion rubricVersion;
+
+    /** The version this one was made from: the previous latest for an edit, the base version for an alignment. */
+    @ManyToOne(fetch = FetchType.LAZY)
+    @JoinColumn(name = "parent_version_id")
+    public JudgeVersion parent;
+
+    /** How the version was made, e.g. {@code alignment_date}, {@code num_traces}, {@code optimizer}. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> tags;
+
+    @Column(name = "created_by")
+    public String createdBy;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    /**
+     * A new version. The instructions and model must have been validated ({@link InstructionsTemplate#parse},
+     * {@link ModelUri#parse}); demos must answer from {@code rubric}'s values.
+     */
+    public static JudgeVersion of(Judge judge, int version, String instructions, ModelUri model,
+                                  InferenceParams params, List<Demo> demos, RubricVersion rubric, JudgeVersion parent,
+                                  Map<String, ?> tags, String actor) {
+        var v = new JudgeVersion();
+        v.judge = judge;
+        v.version = version;
+        v.instructions = instructions;
+        v.model = model.toString();
+        v.inferenceParams = params.asMap();
+        v.demos = JSON.valueToTree(demos == null ? List.of() : demos);
+        v.rubricVersion = rubric;
+        v.parent = parent;
+        v.tags = tags == null ? new LinkedHashMap<>() : new LinkedHashMap<>(tags);
+        v.createdBy = actor;
+        v.createdAt = Instant.now();
+        return v;
+    }
+
+    /** The demos as the prompt builder takes them. */
+    public List<Demo> demos() {
+        List<Demo> list = new ArrayList<>();
+        if (demos == null) {
+            return list;
+        }
+        for (JsonNode demo : demos) {
+            try {
+                list.add(JSON.treeToValue(demo, Demo.class));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("judge_version " + id + " has an unreadable demo", e);
+            }
+        }
+        return list;
+    }
+
+    /** The assessment source of this version's verdicts: {@code judge:NAME@vN}. */
+    public String sourceId() {
+        return sourceId(judge.name, version);
+    }
+
+    public static String sourceId(String judgeName, int version) {
+        return "judge:" + judgeName + "@v" + version;
+    }
+
+    public ModelUri modelUri() {
+        return ModelUri.parse(model);
+    }
+
+    public InferenceParams params() {
+        return InferenceParams.parse(inferenceParams == null ? Map.of() : inferenceParams);
+    }
+
+    public Integer parentVersion() {
+        return parent == null ? null : parent.version;
+    }
+
+    public static Optional<JudgeVersion> findVersion(long judgeId, int version) {
+        return find("judge.id = ?1 and version = ?2", judgeId, version).firstResultOptional();
+    }
+
+    public static Optional<JudgeVersion> findLatest(long judgeId) {
+        return find("judge.id = ?1 order by version desc", judgeId).firstResultOptional();
+    }
+
+    /** All versions of a judge, newest first. */
+    public static List<JudgeVersion> listVersions(long judgeId) {
+        return list("from JudgeVersion v join fetch v.rubricVersion where v.judge.id = ?1 order by v.version desc",
+                judgeId);
+    }
+}

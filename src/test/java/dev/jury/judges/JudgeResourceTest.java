@@ -1,0 +1,152 @@
+package dev.jury.judges;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import jakarta.inject.Inject;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+@QuarkusTest
+@TestSecurity(user = "admin", roles = {"admin", "reviewer"})
+class JudgeResourceTest {
+
+    @Inject
+    JudgeService judges;
+
+    private static final Pattern TOKEN = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"");
+
+    private static RequestSpecification form(Response page) {
+        var matcher = TOKEN.matcher(page.asString());
+        if (!matcher.find()) {
+            throw new AssertionError("no CSRF token in page");
+        }
+        return given().redirects().follow(false).cookies(page.getCookies()).formParam("csrf-token", matcher.group(1));
+    }
+
+    @Test
+    void newJudgeFormCreatesVersionOne() {
+        String exp = ApiFixtures.experiment();
+        ApiFixtures.rubric(exp, "quality");
+        Response list = given().get("/experiments/" + exp + "/judges");
+        list.then().statusCode(200).body(containsString("New judge")).body(containsString("<option value=\"quality\""))
+                .body(containsString("Configured providers: openai"));
+        form(list).formParam("name", "quality").formParam("instructions", "Rate {{ outputs }}.")
+                .formParam("model", "openai:/gpt-4.1-mini").formParam("temperature", "0.2")
+                .formParam("max_tokens", "").formParam("top_p", "")
+                .post("/experiments/" + exp + "/judges")
+                .then().statusCode(303).header("Location", containsString("/experiments/" + exp + "/judges/quality"));
+        given().get("/api/v1/experiments/" + exp + "/judges/quality").then().statusCode(200)
+                .body("version", equalTo(1)).body("inference_params.temperature", equalTo(0.2f));
+        given().get("/experiments/" + exp + "/judges").then().statusCode(200)
+                .body(containsString("href=\"/experiments/" + exp + "/judges/quality\""))
+                .body(containsString("latest → v1"));
+    }
+
+    @Test
+    void errorsAreInlineAndTheTypedTextIsKept() {
+        String exp = ApiFixtures.experiment();
+        ApiFixtures.rubric(exp, "quality");
+        Response list = given().get("/experiments/" + exp + "/judges");
+        form(list).formParam("name", "quality")
+                .formParam("instructions", "Kept <b>text</b>: is {{ question }} answered?")
+                .formParam("model", "anthropic:/claude-sonnet-4-5").formParam("temperature", "hot")
+                .post("/experiments/" + exp + "/judges")
+                .then().statusCode(422)
+                .body(containsString("role=\"alert\""))
+                .body(containsString("unsupported variables: {{ question }}"))
+                .body(containsString("jury.llm.providers.anthropic.base-url"))
+                .body(containsString("temperature must be a number from 0 to 2"))
+                .body(containsString("Kept &lt;b&gt;text&lt;/b&gt;: is {{ question }} answered?</textarea>"))
+                .body(containsString("value=\"anthropic:/claude-sonnet-4-5\""))
+                .body(containsString("value=\"hot\""));
+        given().get("/api/v1/experiments/" + exp + "/judges/quality").then().statusCode(404);
+    }
+
+    @Test
+    void judgePageListsVersionsPrefillsTheNextAndShowsTheAuditTrail() {
+        String exp = ApiFixtures.experiment();
+        ApiFixtures.judge(exp, "quality");
+        Response page = given().get("/experiments/" + exp + "/judges/quality");
+        page.then().statusCode(200)
+                .body(containsString("Rate the answer in {{ outputs }} to the question in {{ inputs }}.</textarea>"))
+                .body(containsString("value=\"openai:/gpt-4.1-mini\""))
+                .body(containsString("judge.created"))
+                .body(containsString("/experiments/" + exp + "/judges/quality/versions/1"));
+
+        form(page).formParam("instructions", "Line one <script>alert(1)</script>\nLine two {{ outputs }}")
+                .formParam("model", "openai:/gpt-4.1").formParam("temperature", "").formParam("max_tokens", "256")
+                .formParam("top_p", "")
+                .post("/experiments/" + exp + "/judges/quality")
+                .then().statusCode(303);
+        given().get("/experiments/" + exp + "/judges/quality").then().statusCode(200)
+                .body(containsString("v2"))
+                .body(containsString("from v1"))
+                .body(containsString("judge.version_created"))
+                .body(containsString("latest"))
+                .body(not(containsString("<script>alert(1)</script>")));
+
+        // the version view shows the whole instructions, escaped, newlines kept
+        given().get("/experiments/" + exp + "/judges/quality/versions/2").then().statusCode(200)
+                .body(containsString("<pre class=\"instructions\">Line one &lt;script&gt;alert(1)&lt;/script&gt;\n"
+                        + "Line two {{ outputs }}</pre>"))
+                .body(containsString("max_tokens=256"))
+                .body(containsString("judge:quality@v2"))
+                .body(not(containsString("<script>alert(1)</script>")));
+    }
+
+    @Test
+    void versionViewShowsDemosEscaped() {
+        String exp = ApiFixtures.experiment();
+        ApiFixtures.judge(exp, "quality");
+        long v1 = judges.resolve(exp, "quality", "1").id;
+        var json = new ObjectMapper();
+        var demo = new Demo(json.createObjectNode().put("question", "<img src=x onerror=alert(1)>"),
+                json.createObjectNode().put("answer", "{{ inputs }}"), null, "poor", "Ignores the question.");
+        judges.deriveVersion(v1, "Rate {{ outputs }}.", List.of(demo), Map.of("optimizer", "simba"), "admin");
+        given().get("/experiments/" + exp + "/judges/quality/versions/2").then().statusCode(200)
+                .body(containsString("&lt;img src=x onerror=alert(1)&gt;"))
+                .body(not(containsString("<img src=x")))
+                .body(containsString("Ignores the question."))
+                .body(containsString("optimizer=simba"));
+        given().get("/api/v1/experiments/" + exp + "/judges/quality?version=2").then().statusCode(200)
+                .body("demos[0].value", equalTo("poor"))
+                .body("demos[0].inputs.question", equalTo("<img src=x onerror=alert(1)>"))
+                .body("parent_version", equalTo(1))
+                .body("tags.optimizer", equalTo("simba"));
+    }
+
+    @Test
+    void unknownJudgeOrVersionIs404Page() {
+        String exp = ApiFixtures.experiment();
+        given().get("/experiments/" + exp + "/judges/ghost").then().statusCode(404)
+                .contentType(containsString("text/html")).body(containsString("ghost"));
+        ApiFixtures.judge(exp, "quality");
+        given().get("/experiments/" + exp + "/judges/quality/versions/3").then().statusCode(404);
+        given().get("/experiments/" + exp + "/judges/quality/versions/latest").then().statusCode(404);
+    }
+
+    @Test
+    void noRubricMeansNoJudgeFormButALink() {
+        String exp = ApiFixtures.experiment();
+        given().get("/experiments/" + exp + "/judges").then().statusCode(200)
+                .body(containsString("Create a rubric"));
+    }
+
+    @Test
+    @TestSecurity(user = "alice", roles = "reviewer")
+    void reviewerIsForbidden() {
+        given().get("/experiments/any/judges").then().statusCode(403);
+        given().get("/experiments/any/judges/quality").then().statusCode(403);
+    }
+}
