@@ -35,7 +35,7 @@ public class HomeResource {
     @Authenticated
     public TemplateInstance home() {
         List<QueueDirectory.QueueSummary> mine = queues.isResolvable()
-                ? queues.get().queuesFor(user.subject())
+                ? queues.get().queuesFor(user.subject(), user.username())
                 : List.of();
         return Templates.home(mine);
     }

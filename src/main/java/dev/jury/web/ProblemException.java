@@ -11,12 +11,23 @@ public class ProblemException extends RuntimeException {
     private final int status;
     private final String title;
     private final List<Problem.FieldError> errors;
+    private final java.util.Map<String, Object> extensions;
 
     public ProblemException(int status, String title, String detail, List<Problem.FieldError> errors) {
+        this(status, title, detail, errors, java.util.Map.of());
+    }
+
+    public ProblemException(int status, String title, String detail, List<Problem.FieldError> errors,
+                            java.util.Map<String, Object> extensions) {
         super(detail);
         this.status = status;
         this.title = title;
         this.errors = List.copyOf(errors);
+        this.extensions = java.util.Map.copyOf(extensions);
+    }
+
+    public java.util.Map<String, Object> extensions() {
+        return extensions;
     }
 
     public static ProblemException notFound(String detail) {
@@ -54,7 +65,7 @@ public class ProblemException extends RuntimeException {
     }
 
     public Problem toProblem() {
-        return new Problem(typeFor(status), title, status, getMessage(), errors);
+        return new Problem(typeFor(status), title, status, getMessage(), errors, extensions);
     }
 
     static String typeFor(int status) {

@@ -8,7 +8,8 @@ import java.util.List;
  */
 public interface QueueDirectory {
 
-    List<QueueSummary> queuesFor(String subject);
+    /** Queues {@code username} is a member of; {@code subject} identifies their labels for the progress count. */
+    List<QueueSummary> queuesFor(String subject, String username);
 
     /** One queue on the home page: {@code done / total} items labelled by this reviewer. */
     record QueueSummary(long id, String name, String experiment, String judge, long done, long total, boolean open) {

@@ -52,15 +52,26 @@ class DispenserTest {
                 rs.next();
                 experiment = rs.getLong(1);
             }
+            long rubricVersion;
+            try (var s = c.prepareStatement("""
+                    WITH r AS (INSERT INTO rubric (experiment_id, name, created_by) VALUES (?, 'correct', 'test') RETURNING id)
+                    INSERT INTO rubric_version (rubric_id, version, kind, levels, rationale_required, fingerprint, created_by)
+                    SELECT r.id, 1, 'BOOLEAN', '[]'::jsonb, false, 'test', 'test' FROM r RETURNING id""")) {
+                s.setLong(1, experiment);
+                var rs = s.executeQuery();
+                rs.next();
+                rubricVersion = rs.getLong(1);
+            }
             long queue;
             try (var s = c.prepareStatement("""
                     INSERT INTO review_queue (experiment_id, name, judge_name, rubric_version_id, size,
                         reviewers_per_item, balance_target, balance, lease_seconds, seed, created_by)
-                    VALUES (?, 'q', 'correct', 1, ?, ?, 0.3, 'BALANCED', ?, 1, 'test') RETURNING id""")) {
+                    VALUES (?, 'q', 'correct', ?, ?, ?, 0.3, 'BALANCED', ?, 1, 'test') RETURNING id""")) {
                 s.setLong(1, experiment);
-                s.setInt(2, items);
-                s.setInt(3, k);
-                s.setInt(4, leaseSeconds);
+                s.setLong(2, rubricVersion);
+                s.setInt(3, items);
+                s.setInt(4, k);
+                s.setInt(5, leaseSeconds);
                 var rs = s.executeQuery();
                 rs.next();
                 queue = rs.getLong(1);

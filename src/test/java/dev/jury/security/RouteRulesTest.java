@@ -28,7 +28,10 @@ class RouteRulesTest {
     private static final Set<String> PUBLIC = Set.of("GET /signed-out");
 
     /** Routes a plain reviewer may use; every other route must refuse them. */
-    private static final Set<String> REVIEWER_ROUTES = Set.of("GET /", "GET /api/v1/me");
+    private static final Set<String> REVIEWER_ROUTES = Set.of("GET /", "GET /api/v1/me",
+            // member-scoped: a reviewer who is a member may use them (non-members get 404, see QueueApiTest)
+            "GET /api/v1/queues/{id}", "POST /api/v1/queues/{id}/next", "POST /api/v1/leases/{id}/submit",
+            "POST /api/v1/leases/{id}/skip");
 
     record Route(String method, String path, String consumes) {
         String key() {

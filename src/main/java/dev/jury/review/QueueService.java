@@ -1,0 +1,297 @@
+package dev.jury.review;
+
+import dev.jury.experiments.Experiment;
+import dev.jury.experiments.ExperimentService;
+import dev.jury.rubrics.Rubric;
+import dev.jury.rubrics.RubricSpec;
+import dev.jury.rubrics.RubricValues;
+import dev.jury.rubrics.RubricVersion;
+import dev.jury.security.AuditLog;
+import dev.jury.web.Problem;
+import dev.jury.web.ProblemException;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/** Creating queues (balanced sampling from the judge's predictions), membership and status. */
+@ApplicationScoped
+@Transactional
+public class QueueService {
+
+    /** What an admin asks for; null fields take the documented defaults. */
+    public record CreateQueue(String name, String judge, Integer size, Integer reviewersPerItem, Double balance,
+                              Boolean blind, List<String> members, Long seed, Boolean allowUnbalanced,
+                              PoolFilter pool, String consensusRule, Integer leaseMinutes) {
+    }
+
+    /**
+     * Which traces the queue is drawn from: all of the experiment, one tag ({@code key=value}), a creation time
+     * range, and/or only traces the judge has assessed.
+     */
+    public record PoolFilter(String tag, Instant from, Instant to, boolean judgedOnly) {
+        static final PoolFilter ALL = new PoolFilter(null, null, null, false);
+
+        Map<String, String> describe() {
+            var map = new LinkedHashMap<String, String>();
+            if (tag != null && !tag.isBlank()) {
+                map.put("tag", tag);
+            }
+            if (from != null) {
+                map.put("from", from.toString());
+            }
+            if (to != null) {
+                map.put("to", to.toString());
+            }
+            if (judgedOnly) {
+                map.put("judged_only", "true");
+            }
+            return map;
+        }
+    }
+
+    @Inject
+    ExperimentService experiments;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    AuditLog audit;
+
+    public ReviewQueue create(String experimentName, CreateQueue request, String actor) {
+        Experiment experiment = experiments.get(experimentName);
+        var errors = new ArrayList<Problem.FieldError>();
+        String name = request.name() == null ? "" : request.name().strip();
+        if (name.isEmpty() || name.length() > 128) {
+            errors.add(Problem.FieldError.field("name", "Give the queue a name of 1 to 128 characters."));
+        }
+        int size = request.size() == null ? 100 : request.size();
+        if (size < 1 || size > 1_000_000) {
+            errors.add(Problem.FieldError.field("size", "Size must be between 1 and 1,000,000 items."));
+        }
+        int k = request.reviewersPerItem() == null ? 2 : request.reviewersPerItem();
+        if (k < 1 || k > 10) {
+            errors.add(Problem.FieldError.field("reviewers_per_item", "Reviewers per item must be between 1 and 10."));
+        }
+        double balance = request.balance() == null ? 0.30 : request.balance();
+        if (balance < 0 || balance > 0.5) {
+            errors.add(Problem.FieldError.field("balance", "The balance target must be between 0 and 0.5 (default 0.30)."));
+        }
+        String rule = request.consensusRule() == null ? "MAJORITY" : request.consensusRule().strip().toUpperCase();
+        if (!rule.equals("MAJORITY") && !rule.equals("MEDIAN")) {
+            errors.add(Problem.FieldError.field("consensus_rule", "Consensus rule must be 'majority' or 'median'."));
+        }
+        int leaseMinutes = request.leaseMinutes() == null ? 10 : request.leaseMinutes();
+        if (leaseMinutes < 1 || leaseMinutes > 24 * 60) {
+            errors.add(Problem.FieldError.field("lease_minutes", "Lease time must be between 1 minute and 24 hours."));
+        }
+        String judge = request.judge() == null ? "" : request.judge().strip();
+        Rubric rubric = judge.isEmpty() ? null : Rubric.findByName(experiment.id, judge).orElse(null);
+        if (rubric == null) {
+            var names = Rubric.listForExperiment(experiment.id).stream().map(r -> r.name).toList();
+            errors.add(Problem.FieldError.field("judge", "No judge/rubric named '" + judge + "' in experiment '"
+                    + experiment.name + "'" + (names.isEmpty() ? "; create a rubric first." : "; available: "
+                    + String.join(", ", names) + ".")));
+        }
+        if ("MEDIAN".equals(rule) && rubric != null
+                && rubric.current().spec().kind() == dev.jury.rubrics.RubricKind.BOOLEAN) {
+            errors.add(Problem.FieldError.field("consensus_rule", "The median needs an ordered rubric, not yes/no."));
+        }
+        if (ReviewQueue.count("experimentId = ?1 and name = ?2", experiment.id, name) > 0) {
+            throw ProblemException.conflict("A queue named '" + name + "' already exists in '" + experiment.name + "'.");
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors.get(0).message(), errors);
+        }
+        RubricVersion pinned = rubric.current();
+        RubricSpec spec = pinned.spec();
+        PoolFilter pool = request.pool() == null ? PoolFilter.ALL : request.pool();
+        long seed = request.seed() == null ? System.nanoTime() & 0xFFFFFFFL : request.seed();
+
+        List<BalancedSampler.Candidate> candidates = pool(experiment.id, judge, spec, pool);
+        var outcome = BalancedSampler.draw(candidates, size, balance, seed, Boolean.TRUE.equals(request.allowUnbalanced()));
+        if (outcome instanceof BalancedSampler.Short s) {
+            var shortfall = s.shortfall();
+            throw new ProblemException(409, "Pool cannot supply a balanced queue", shortfall.message(), List.of(),
+                    Map.of("shortfall", Map.of(
+                            "requested_size", shortfall.requestedSize(),
+                            "need_per_side", shortfall.needPerSide(),
+                            "pool_size", shortfall.poolSize(),
+                            "pool_negative", shortfall.poolNegative(),
+                            "pool_positive", shortfall.poolPositive(),
+                            "largest_balanced_size", shortfall.largestBalancedSize()),
+                            "choices", List.of("size=" + shortfall.largestBalancedSize(), "allow_unbalanced=true")));
+        }
+        var draw = ((BalancedSampler.Drawn) outcome).draw();
+        if (draw.items().isEmpty()) {
+            throw ProblemException.invalid("size", "The pool is empty: no traces match the filter in '"
+                    + experiment.name + "'.");
+        }
+
+        var queue = new ReviewQueue();
+        queue.experimentId = experiment.id;
+        queue.name = name;
+        queue.judgeName = judge;
+        queue.rubricVersionId = pinned.id;
+        queue.size = draw.items().size();
+        queue.reviewersPerItem = k;
+        queue.balanceTarget = BigDecimal.valueOf(balance);
+        queue.blind = request.blind() == null || request.blind();
+        queue.balance = draw.balance().name();
+        queue.consensusRule = rule;
+        queue.leaseSeconds = leaseMinutes * 60;
+        queue.seed = seed;
+        queue.poolFilter = pool.describe();
+        queue.status = "OPEN";
+        queue.createdBy = actor;
+        queue.createdAt = Instant.now();
+        queue.persistAndFlush();
+        insertItems(queue.id, draw.items());
+        for (String member : new LinkedHashSet<>(request.members() == null ? List.<String>of() : request.members())) {
+            addMember(queue, member, actor);
+        }
+        audit.record(actor, "queue.created", "review_queue", String.valueOf(queue.id),
+                "'" + name + "' on " + judge + ": " + queue.size + " items, k=" + k + ", " + draw.balance());
+        return queue;
+    }
+
+    /** The pool with each trace's predicted polarity from the judge's latest valid verdict. */
+    List<BalancedSampler.Candidate> pool(long experimentId, String judge, RubricSpec spec, PoolFilter filter) {
+        var sql = new StringBuilder("""
+                SELECT t.id, v.value FROM trace t
+                  LEFT JOIN LATERAL (SELECT a.value FROM assessment a
+                                      WHERE a.trace_id = t.id AND a.name = ? AND a.source_type = 'LLM_JUDGE'
+                                        AND a.valid AND a.superseded_by IS NULL
+                                      ORDER BY a.id DESC LIMIT 1) v ON TRUE
+                 WHERE t.experiment_id = ?""");
+        var params = new ArrayList<Object>(List.of(judge, experimentId));
+        if (filter.tag() != null && !filter.tag().isBlank()) {
+            String[] kv = filter.tag().split("=", 2);
+            sql.append(" AND t.tags @> jsonb_build_object(?::text, ?::text)");
+            params.add(kv[0].strip());
+            params.add(kv.length > 1 ? kv[1].strip() : "");
+        }
+        if (filter.from() != null) {
+            sql.append(" AND t.created_at >= ?");
+            params.add(Timestamp.from(filter.from()));
+        }
+        if (filter.to() != null) {
+            sql.append(" AND t.created_at < ?");
+            params.add(Timestamp.from(filter.to()));
+        }
+        if (filter.judgedOnly()) {
+            sql.append(" AND v.value IS NOT NULL");
+        }
+        sql.append(" ORDER BY t.id");
+        var pool = new ArrayList<BalancedSampler.Candidate>();
+        try (Connection c = dataSource.getConnection(); var select = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                select.setObject(i + 1, params.get(i));
+            }
+            try (var rs = select.executeQuery()) {
+                while (rs.next()) {
+                    String value = rs.getString(2);
+                    Polarity polarity = value == null || RubricValues.indexOf(spec, value) < 0 ? Polarity.UNKNOWN
+                            : RubricValues.isNegative(spec, value) ? Polarity.NEGATIVE : Polarity.POSITIVE;
+                    pool.add(new BalancedSampler.Candidate(rs.getLong(1), polarity));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the pool of experiment " + experimentId, e);
+        }
+        return pool;
+    }
+
+    private void insertItems(long queueId, List<BalancedSampler.Item> items) {
+        try (Connection c = dataSource.getConnection(); var insert = c.prepareStatement(
+                "INSERT INTO queue_item (queue_id, trace_id, predicted, priority) VALUES (?, ?, ?, ?)")) {
+            int batch = 0;
+            for (var item : items) {
+                insert.setLong(1, queueId);
+                insert.setLong(2, item.traceId());
+                insert.setString(3, item.predicted().name());
+                insert.setInt(4, item.priority());
+                insert.addBatch();
+                if (++batch % 1000 == 0) {
+                    insert.executeBatch();
+                }
+            }
+            insert.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not store the items of queue " + queueId, e);
+        }
+    }
+
+    /** The queue, or 404. */
+    @Transactional(TxType.SUPPORTS)
+    public ReviewQueue get(long id) {
+        ReviewQueue queue = ReviewQueue.findById(id);
+        if (queue == null) {
+            throw ProblemException.notFound("No review queue " + id + ".");
+        }
+        return queue;
+    }
+
+    /** The queue if {@code username} is a member; otherwise 404 — a non-member must not learn it exists. */
+    @Transactional(TxType.SUPPORTS)
+    public ReviewQueue getForMember(long id, String username) {
+        ReviewQueue queue = ReviewQueue.findById(id);
+        if (queue == null || username == null || !QueueMember.isMember(id, username)) {
+            throw ProblemException.notFound("No review queue " + id + ".");
+        }
+        return queue;
+    }
+
+    public void addMember(ReviewQueue queue, String username, String actor) {
+        String clean = username == null ? "" : username.strip();
+        if (clean.isEmpty() || clean.length() > 255) {
+            throw ProblemException.invalid("members", "A member is a username of 1 to 255 characters.");
+        }
+        if (QueueMember.isMember(queue.id, clean)) {
+            return;
+        }
+        var member = new QueueMember();
+        member.queueId = queue.id;
+        member.username = clean;
+        member.addedBy = actor;
+        member.addedAt = Instant.now();
+        member.persist();
+        audit.record(actor, "queue.member_added", "review_queue", String.valueOf(queue.id), clean);
+    }
+
+    public void removeMember(ReviewQueue queue, String username, String actor) {
+        long removed = QueueMember.delete("queueId = ?1 and username = ?2", queue.id, username);
+        if (removed > 0) {
+            audit.record(actor, "queue.member_removed", "review_queue", String.valueOf(queue.id), username);
+        }
+    }
+
+    public void setOpen(long queueId, boolean open, String actor) {
+        ReviewQueue queue = get(queueId);
+        queue.status = open ? "OPEN" : "CLOSED";
+        audit.record(actor, open ? "queue.reopened" : "queue.closed", "review_queue", String.valueOf(queueId), "");
+    }
+
+    /** The rubric the queue is pinned to. */
+    @Transactional(TxType.SUPPORTS)
+    public RubricVersion rubric(ReviewQueue queue) {
+        RubricVersion version = RubricVersion.findById(queue.rubricVersionId);
+        if (version == null) {
+            throw new IllegalStateException("queue " + queue.id + " points at a missing rubric version");
+        }
+        return version;
+    }
+}

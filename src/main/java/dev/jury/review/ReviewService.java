@@ -1,0 +1,202 @@
+package dev.jury.review;
+
+import dev.jury.rubrics.RubricSpec;
+import dev.jury.rubrics.RubricValues;
+import dev.jury.rubrics.RubricVersion;
+import dev.jury.traces.Assessment;
+import dev.jury.traces.SourceType;
+import dev.jury.traces.Trace;
+import dev.jury.web.Problem;
+import dev.jury.web.ProblemException;
+import dev.jury.web.QueueDirectory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The reviewer's side of a queue: membership checks, rubric validation, then the {@link Dispenser}. Reviewers
+ * only ever see their own labels; another reviewer's lease or label is "not found".
+ */
+@ApplicationScoped
+@Transactional(TxType.SUPPORTS)
+public class ReviewService implements QueueDirectory {
+
+    /** The reviewer (subject = the OIDC subject, the source of their labels; username = what membership uses). */
+    public record Reviewer(String subject, String username) {
+    }
+
+    /** One item as the reviewer sees it. {@code judge} only in open (non-blind) queues. */
+    public record ItemView(ReviewQueue queue, Dispenser.Offer offer, Trace trace, RubricVersion rubric,
+                           Assessment judge, Assessment myLabel, Progress progress) {
+    }
+
+    /** Queue progress from one reviewer's point of view: their own labels and the queue's complete items. */
+    public record Progress(long mine, long complete, long size) {
+    }
+
+    @Inject
+    Dispenser dispenser;
+
+    @Inject
+    QueueService queues;
+
+    @Inject
+    EntityManager em;
+
+    public Optional<ItemView> next(long queueId, Reviewer reviewer) {
+        ReviewQueue queue = queues.getForMember(queueId, reviewer.username());
+        return dispenser.next(queueId, reviewer.subject()).map(offer -> view(queue, offer, reviewer));
+    }
+
+    /** Stores a label. Value and rationale are checked against the queue's pinned rubric (422 with the field). */
+    public Dispenser.Stored submit(long leaseId, Reviewer reviewer, String token, String value, String rationale) {
+        ReviewQueue queue = queueOfLease(leaseId, reviewer);
+        UUID parsed = token(token);
+        RubricSpec rubric = queues.rubric(queue).spec();
+        String canonical = checkLabel(rubric, value, rationale);
+        return dispenser.submit(leaseId, reviewer.subject(), parsed, canonical, clean(rationale), rubric);
+    }
+
+    public void skip(long leaseId, Reviewer reviewer, String token, String reason) {
+        queueOfLease(leaseId, reviewer);
+        dispenser.skip(leaseId, reviewer.subject(), token(token), reason);
+    }
+
+    static UUID token(String token) {
+        try {
+            return UUID.fromString(token == null ? "" : token.strip());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid("token", "The lease token is missing or malformed; send the token 'next' returned.");
+        }
+    }
+
+    /** Replaces the reviewer's label on an item they labelled or skipped before ('back'). */
+    public Dispenser.Stored edit(long leaseId, Reviewer reviewer, String value, String rationale) {
+        ReviewQueue queue = queueOfLease(leaseId, reviewer);
+        RubricSpec rubric = queues.rubric(queue).spec();
+        String canonical = checkLabel(rubric, value, rationale);
+        return dispenser.edit(leaseId, reviewer.subject(), canonical, clean(rationale), rubric);
+    }
+
+    /**
+     * The reviewer's previous item before {@code beforeLeaseId} (or their latest when null): the newest lease
+     * they completed (labelled or skipped), with their current label.
+     */
+    public Optional<ItemView> previous(long queueId, Reviewer reviewer, Long beforeLeaseId) {
+        ReviewQueue queue = queues.getForMember(queueId, reviewer.username());
+        Object[] row = (Object[]) em.createNativeQuery("""
+                        SELECT l.id, l.token, l.issued_at, l.expires_at, l.item_id, i.trace_id
+                          FROM lease l JOIN queue_item i ON i.id = l.item_id
+                         WHERE l.queue_id = ?1 AND l.reviewer = ?2 AND l.status IN ('SUBMITTED', 'SKIPPED')
+                           AND l.completed_at < COALESCE((SELECT b.completed_at FROM lease b
+                                                           WHERE b.id = ?3 AND b.reviewer = ?2), 'infinity')
+                         ORDER BY l.completed_at DESC LIMIT 1""")
+                .setParameter(1, queueId).setParameter(2, reviewer.subject())
+                .setParameter(3, beforeLeaseId == null ? 0L : beforeLeaseId)
+                .getResultStream().findFirst().orElse(null);
+        if (row == null) {
+            return Optional.empty();
+        }
+        var offer = new Dispenser.Offer(((Number) row[0]).longValue(), (UUID) row[1],
+                ((java.time.OffsetDateTime) toOffset(row[2])).toInstant(), ((java.time.OffsetDateTime) toOffset(row[3])).toInstant(),
+                ((Number) row[4]).longValue(), ((Number) row[5]).longValue(), true);
+        return Optional.of(view(queue, offer, reviewer));
+    }
+
+    private static Object toOffset(Object value) {
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt;
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant().atOffset(java.time.ZoneOffset.UTC);
+        }
+        if (value instanceof java.time.Instant instant) {
+            return instant.atOffset(java.time.ZoneOffset.UTC);
+        }
+        throw new IllegalStateException("unexpected time type " + value.getClass());
+    }
+
+    public ItemView view(ReviewQueue queue, Dispenser.Offer offer, Reviewer reviewer) {
+        Trace trace = Trace.findById(offer.traceId());
+        RubricVersion rubric = queues.rubric(queue);
+        Assessment judge = queue.blind ? null : Assessment.<Assessment>find("""
+                        traceId = ?1 and name = ?2 and sourceType = ?3 and valid = true and supersededBy is null
+                        order by id desc""", trace.id, queue.judgeName, SourceType.LLM_JUDGE)
+                .firstResult();
+        Assessment mine = Assessment.findCurrentLabel(trace.id, queue.judgeName, reviewer.subject())
+                .filter(a -> queue.id.equals(a.queueId)).orElse(null);
+        return new ItemView(queue, offer, trace, rubric, judge, mine, progress(queue, reviewer));
+    }
+
+    public Progress progress(ReviewQueue queue, Reviewer reviewer) {
+        long mine = ((Number) em.createNativeQuery(
+                        "SELECT count(*) FROM lease WHERE queue_id = ?1 AND reviewer = ?2 AND status = 'SUBMITTED'")
+                .setParameter(1, queue.id).setParameter(2, reviewer.subject()).getSingleResult()).longValue();
+        long complete = ((Number) em.createNativeQuery(
+                        "SELECT count(*) FROM queue_item WHERE queue_id = ?1 AND is_full")
+                .setParameter(1, queue.id).getSingleResult()).longValue();
+        return new Progress(mine, complete, queue.size);
+    }
+
+    /** Home page: the queues a reviewer belongs to, with how many items they labelled of those open to them. */
+    @Override
+    public List<QueueSummary> queuesFor(String subject, String username) {
+        if (username == null) {
+            return List.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                        SELECT q.id, q.name, e.name, q.judge_name, q.size, q.status,
+                               (SELECT count(*) FROM lease l WHERE l.queue_id = q.id AND l.reviewer = ?2
+                                   AND l.status = 'SUBMITTED') AS mine
+                          FROM review_queue q JOIN queue_member m ON m.queue_id = q.id
+                          JOIN experiment e ON e.id = q.experiment_id
+                         WHERE m.username = ?1
+                         ORDER BY q.status DESC, q.created_at DESC""")
+                .setParameter(1, username).setParameter(2, subject == null ? "" : subject)
+                .getResultList();
+        return rows.stream().map(r -> new QueueSummary(((Number) r[0]).longValue(), (String) r[1], (String) r[2],
+                (String) r[3], ((Number) r[6]).longValue(), ((Number) r[4]).longValue(), "OPEN".equals(r[5]))).toList();
+    }
+
+    private ReviewQueue queueOfLease(long leaseId, Reviewer reviewer) {
+        Object queueId = em.createNativeQuery("SELECT queue_id FROM lease WHERE id = ?1 AND reviewer = ?2")
+                .setParameter(1, leaseId).setParameter(2, reviewer.subject())
+                .getResultStream().findFirst().orElse(null);
+        if (queueId == null) {
+            throw ProblemException.notFound("No lease " + leaseId + " of yours.");
+        }
+        ReviewQueue queue = queues.getForMember(((Number) queueId).longValue(), reviewer.username());
+        if (!queue.isOpen()) {
+            throw ProblemException.conflict("Queue '" + queue.name + "' is closed; your label was not stored.");
+        }
+        return queue;
+    }
+
+    /** The value in the rubric's spelling, or a 422 naming the field; the rationale as the rubric demands. */
+    static String checkLabel(RubricSpec rubric, String value, String rationale) {
+        String raw = value == null ? "" : value;
+        var canonical = RubricValues.canonical(rubric, raw);
+        if (canonical.isEmpty()) {
+            String message = raw.isBlank() ? "Pick a level: " + String.join(", ", RubricValues.allowedValues(rubric)) + "."
+                    : RubricValues.notAllowedMessage(rubric, raw);
+            throw ProblemException.invalid("value", message);
+        }
+        var rationaleProblem = RubricValues.checkRationale(rubric, rationale);
+        if (rationaleProblem.isPresent()) {
+            throw new ProblemException(422, "Invalid request", rationaleProblem.get(),
+                    List.of(Problem.FieldError.field("rationale", rationaleProblem.get())));
+        }
+        return canonical.get();
+    }
+
+    private static String clean(String rationale) {
+        return rationale == null ? "" : rationale.strip();
+    }
+}
