@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Jury's benchmark harness: one command that builds the app if needed, starts it on a free port against its own
+# database (jury_bench), gets a token from Keycloak, seeds an experiment, runs the scenarios from a separate JVM
+# on loopback and prints p50/p95/p99, throughput and errors per scenario (also as JSON under target/bench/).
+# Everything it starts is stopped again by PID when it ends.
+#
+#   bench/run.sh                       # all scenarios (now: bulk-ingest)
+#   BENCH_SCENARIOS="bulk-ingest" bench/run.sh
+#   BENCH_RESET=1 bench/run.sh         # drop and recreate jury_bench first
+#
+# Adding a scenario: a file bench/scenarios/NAME.sh defining scenario_NAME (dashes as underscores), usually
+# calling `bench_java SomeLoad …` with a Java program in bench/java/ that writes "$OUT/NAME.json" via Stats.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+OUT="$ROOT/target/bench"
+mkdir -p "$OUT"
+PG_SERVER="${BENCH_PG_SERVER:-jdbc:postgresql://127.0.0.1:5432/}"
+BENCH_DB="${BENCH_DB:-jury_bench}"
+KEYCLOAK_VERSION="$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -1)"
+SCENARIOS="${BENCH_SCENARIOS:-$(ls bench/scenarios | sed -n 's/\.sh$//p' | tr '\n' ' ')}"
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
+  local seconds=$1 what=$2; shift 2
+  for _ in $(seq "$seconds"); do "$@" && return 0; sleep 1; done
+  die "$what did not come up within ${seconds}s (logs in $OUT)"
+}
+free_port() { local p; for p in $(seq 18300 18399); do port_open "$p" || { echo "$p"; return; }; done; die "no free port"; }
+
+STARTED_PIDS=()
+cleanup() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
+}
+trap cleanup EXIT
+
+command -v java >/dev/null || die "a JDK 17+ is required"
+command -v curl >/dev/null || die "curl is required"
+
+# ---- Build -----------------------------------------------------------------------------------
+JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
+  say "Building Jury (./mvnw package -DskipTests)"
+  ./mvnw -B -q -o package -DskipTests 2>/dev/null || ./mvnw -B -q package -DskipTests
+fi
+PG_DRIVER="$(ls "$ROOT"/target/quarkus-app/lib/main/org.postgresql.postgresql-*.jar | head -1)"
+CLASSES="$OUT/classes"
+mkdir -p "$CLASSES"
+javac -q -d "$CLASSES" -cp "$PG_DRIVER" bench/java/*.java 2>/dev/null || javac -d "$CLASSES" -cp "$PG_DRIVER" bench/java/*.java
+bench_java() { java -Xmx1g -cp "$CLASSES:$PG_DRIVER" "$@"; }
+
+# ---- PostgreSQL ------------------------------------------------------------------------------
+port_open 5432 || die "PostgreSQL is not reachable on 127.0.0.1:5432 (start it: pg_ctlcluster --skip-systemctl-redirect 15 main start)"
+bench_java BenchDb "$PG_SERVER" "$BENCH_DB" ${BENCH_RESET:+reset}
+
+# ---- Keycloak --------------------------------------------------------------------------------
+KEYCLOAK_URL=""
+for candidate in http://127.0.0.1:18180 http://127.0.0.1:8180; do
+  if http_ok "$candidate/realms/jury/.well-known/openid-configuration"; then KEYCLOAK_URL="$candidate"; break; fi
+done
+if [ -z "$KEYCLOAK_URL" ]; then
+  KEYCLOAK_URL="http://127.0.0.1:18180"
+  KC_HOME="$ROOT/target/keycloak/keycloak-$KEYCLOAK_VERSION"
+  if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
+    say "Keycloak: fetching keycloak-quarkus-dist $KEYCLOAK_VERSION through the Maven wrapper (cached in ~/.m2)"
+    ./mvnw -B -q dependency:unpack@unpack-keycloak -Dkeycloak.unpack.dir="$ROOT/target/keycloak" >/dev/null
+  fi
+  mkdir -p "$KC_HOME/data/import"
+  cp deploy/keycloak/jury-realm.json "$KC_HOME/data/import/jury-realm.json"
+  say "Keycloak: starting on $KEYCLOAK_URL (as deploy/local/up.sh does; the first start takes about a minute)"
+  KC_BOOTSTRAP_ADMIN_USERNAME=kcadmin KC_BOOTSTRAP_ADMIN_PASSWORD=kcadmin \
+    nohup "$KC_HOME/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port=18180 --import-realm \
+    >"$OUT/keycloak.log" 2>&1 &
+  STARTED_PIDS+=($!)
+  wait_for 300 "Keycloak" http_ok "$KEYCLOAK_URL/realms/jury/.well-known/openid-configuration"
+fi
+say "Keycloak: $KEYCLOAK_URL"
+
+# ---- Jury ------------------------------------------------------------------------------------
+PORT="$(free_port)"
+BASE_URL="http://127.0.0.1:$PORT"
+say "Jury: starting on $BASE_URL against database $BENCH_DB"
+JURY_DB_URL="${PG_SERVER}${BENCH_DB}" nohup java ${BENCH_APP_JAVA_OPTS:--Xmx1g} -Dquarkus.http.port="$PORT" \
+  -Djury.keycloak.url="$KEYCLOAK_URL" -jar "$JAR" >"$OUT/app.log" 2>&1 &
+APP_PID=$!
+STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")
+echo "$APP_PID" >"$OUT/app.pid"
+wait_for 120 "Jury" http_ok "$BASE_URL/q/health/ready"
+
+TOKEN="$(curl -fsS -d grant_type=password -d client_id=jury-cli -d username=admin -d password=admin \
+  "$KEYCLOAK_URL/realms/jury/protocol/openid-connect/token" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')"
+[ -n "$TOKEN" ] || die "no token for admin from $KEYCLOAK_URL"
+
+EXPERIMENT="bench-$(date +%s)"
+curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  -d "{\"name\":\"$EXPERIMENT\",\"description\":\"bench/run.sh\"}" "$BASE_URL/api/v1/experiments"
+say "Seeded experiment $EXPERIMENT"
+
+# ---- Scenarios -------------------------------------------------------------------------------
+MACHINE="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(java -version 2>&1 | head -1 | tr -d '"'), PostgreSQL $(bench_java BenchDb "$PG_SERVER" "$BENCH_DB" version)"
+# Where the time goes: CPU seconds used by the app JVM and by all PostgreSQL processes during each scenario.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_ticks() { local t=0 f; for f in /proc/[0-9]*/stat; do case "$(cat "${f%stat}comm" 2>/dev/null)" in postgres*) t=$((t + $(awk '{print $14 + $15}' "$f" 2>/dev/null || echo 0)));; esac; done; echo "$t"; }
+HZ="$(getconf CLK_TCK)"
+echo
+printf '%-22s %9s %9s %9s %9s %14s %8s\n' scenario requests "p50 ms" "p95 ms" "p99 ms" throughput errors
+for scenario in $SCENARIOS; do
+  [ -f "bench/scenarios/$scenario.sh" ] || die "no scenario bench/scenarios/$scenario.sh"
+  # shellcheck source=/dev/null
+  source "bench/scenarios/$scenario.sh"
+  app0="$(ticks "$APP_PID")"; pg0="$(pg_ticks)"; wall0="$(date +%s.%N)"
+  "scenario_${scenario//-/_}"
+  app1="$(ticks "$APP_PID")"; pg1="$(pg_ticks)"; wall1="$(date +%s.%N)"
+  cpu="$(awk -v a="$((app1 - app0))" -v p="$((pg1 - pg0))" -v hz="$HZ" -v w0="$wall0" -v w1="$wall1" \
+    'BEGIN { printf "{\"app_cpu_s\": %.1f, \"postgres_cpu_s\": %.1f, \"wall_s\": %.1f}", a / hz, p / hz, w1 - w0 }')"
+  printf '%-22s %s (includes generating the bodies and the warm-up)\n' "  cpu" "$cpu"
+  [ -f "$OUT/$scenario.json" ] && sed -i "s/}\$/, \"cpu\": $cpu}/" "$OUT/$scenario.json"
+done
+{
+  printf '{"machine": "%s", "started": "%s", "results": [' "$MACHINE" "$(date -u +%FT%TZ)"
+  first=1
+  for scenario in $SCENARIOS; do
+    [ -f "$OUT/$scenario.json" ] || continue
+    [ $first = 1 ] || printf ', '
+    first=0
+    tr -d '\n' <"$OUT/$scenario.json"
+  done
+  printf ']}\n'
+} >"$OUT/results.json"
+echo
+say "Machine: $MACHINE"
+say "Results: $OUT/results.json (app log: $OUT/app.log)"
