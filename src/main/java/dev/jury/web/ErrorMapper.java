@@ -67,6 +67,30 @@ public class ErrorMapper {
         return problem(problem, uri);
     }
 
+    /** A body of the wrong shape (a string where a list belongs, …) or broken JSON: 400 naming the field. */
+    @ServerExceptionMapper
+    public Response unreadableJson(com.fasterxml.jackson.core.JsonProcessingException e, UriInfo uri) {
+        String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                ? m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                        .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse(null)
+                : null;
+        String detail = field == null
+                ? "The request body is not valid JSON: " + e.getOriginalMessage()
+                : "Field '" + field + "' has the wrong type or shape: " + e.getOriginalMessage();
+        var errors = field == null ? List.<Problem.FieldError>of() : List.of(Problem.FieldError.field(field, detail));
+        var problem = new Problem(ProblemException.typeFor(400), "Unreadable request body", 400, detail, errors);
+        if (isApi(uri)) {
+            return problemResponse(problem);
+        }
+        return page(400, problem.title(), detail, null);
+    }
+
+    /** Quarkus maps this subtype itself (plain JSON); ours must be as specific to win. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {
+        return unreadableJson(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();

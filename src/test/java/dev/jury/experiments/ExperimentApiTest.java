@@ -65,6 +65,16 @@ class ExperimentApiTest {
 
     @Test
     @TestSecurity(user = "admin", roles = "admin")
+    void wrongShapeAndBrokenJsonAre400Problems() {
+        given().contentType(ContentType.JSON).body("{\"name\": [\"a\"]}").post("/api/v1/experiments")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("name"));
+        given().contentType(ContentType.JSON).body("{not json").post("/api/v1/experiments")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    @TestSecurity(user = "admin", roles = "admin")
     void unknownExperimentIs404Problem() {
         given().get("/api/v1/experiments/no-such-thing")
                 .then().statusCode(404).contentType("application/problem+json")
