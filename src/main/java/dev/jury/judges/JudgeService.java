@@ -55,6 +55,16 @@ public class JudgeService {
      */
     public JudgeVersion create(String experimentName, String name, String instructions, String model,
                                Map<String, ?> params, String actor) {
+        return create(experimentName, name, instructions, model, params, actor, true);
+    }
+
+    /**
+     * As {@link #create(String, String, String, String, Map, String)}; with {@code requireProvider} false the
+     * model's provider need not be configured yet (the demo data set: its runs then fail with "configure a
+     * provider", naming the key to set).
+     */
+    public JudgeVersion create(String experimentName, String name, String instructions, String model,
+                               Map<String, ?> params, String actor, boolean requireProvider) {
         Experiment experiment = experiments.get(experimentName);
         List<Problem.FieldError> errors = new ArrayList<>();
         Optional<RubricVersion> rubric = Optional.empty();
@@ -74,7 +84,9 @@ public class JudgeService {
         ModelUri modelUri = null;
         try {
             modelUri = ModelUri.parse(model);
-            models.problem(modelUri).ifPresent(m -> errors.add(Problem.FieldError.field("model", m)));
+            if (requireProvider) {
+                models.problem(modelUri).ifPresent(m -> errors.add(Problem.FieldError.field("model", m)));
+            }
         } catch (InvalidModelUriException e) {
             errors.add(Problem.FieldError.field("model", e.getMessage()));
         }
