@@ -14,8 +14,14 @@ public interface JobContext {
     /** The payload given to {@link JobService#enqueue}; never {@code null} (an empty object when none was given). */
     JsonNode payload();
 
-    /** 1 on the first run; higher when the job was reclaimed after its worker died (resume, skip done work). */
+    /** 1 on the first run; higher when the job was reclaimed after its worker died. */
     int attempt();
+
+    /**
+     * Whether an earlier run of this job got somewhere (its worker died, or its replica shut down and released it):
+     * the handler must skip what is already done. Handlers check done work on every run anyway; this is for logging.
+     */
+    boolean isResumed();
 
     /** Sets the absolute progress. */
     void progress(long done, long total, long errors);

@@ -10,6 +10,7 @@ import io.quarkus.arc.Arc;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -78,8 +79,9 @@ public class JobRunner {
             RETURNING cancel_requested
             """;
 
+    /** A run stopped by a shutdown was no crash: it does not count towards jury.jobs.max-attempts. */
     static final String RELEASE_SQL = """
-            UPDATE job SET status = 'QUEUED', worker_id = NULL
+            UPDATE job SET status = 'QUEUED', worker_id = NULL, attempts = GREATEST(attempts - 1, 0)
             WHERE id = :id AND worker_id = :worker AND status = 'RUNNING'
             """;
 
@@ -106,7 +108,9 @@ public class JobRunner {
     private MultiGauge currentJobs;
     private long lastGaugeRefreshNanos;
 
-    void start(@Observes StartupEvent event) {
+    /** Handlers are known from construction, so other startup code may already enqueue. */
+    @PostConstruct
+    void discoverHandlers() {
         for (JobHandler handler : handlerBeans) {
             JobHandler previous = handlers.putIfAbsent(handler.type(), handler);
             if (previous != null) {
@@ -114,6 +118,9 @@ public class JobRunner {
                         + previous.getClass().getName() + " and " + handler.getClass().getName());
             }
         }
+    }
+
+    void start(@Observes StartupEvent event) {
         Gauge.builder("jury.jobs.running.local", running, Map::size)
                 .description("Jobs running in this replica").register(registry);
         currentJobs = MultiGauge.builder("jury.jobs.current")
@@ -246,8 +253,8 @@ public class JobRunner {
     }
 
     /** Marker for a claimed job that was finished during the claim (cancelled, or too many attempts). */
-    private static final RunningJob SETTLED = new RunningJob(-1, "", null, 0,
-            new RunningJob.Progress(0, 0, 0), false);
+    private static final RunningJob SETTLED = new RunningJob(-1, "", null, 0, false,
+            new RunningJob.Progress(0, 0, 0));
 
     @SuppressWarnings("unchecked")
     private RunningJob claim() {
@@ -266,10 +273,15 @@ public class JobRunner {
         String previousWorker = (String) row[3];
 
         Job job = em.find(Job.class, id);
-        boolean reclaimed = attempt > 1 && previousWorker != null;
+        boolean reclaimed = previousWorker != null;
+        // Released at a shutdown (no worker, attempts given back) or reclaimed after a crash: the handler resumes.
+        boolean resumed = reclaimed || attempt > 1 || job.progressDone + job.progressErrors > 0;
         if (reclaimed) {
             insertLines(id, List.of(new RunningJob.Line(JobLog.Level.WARN, "Worker " + previousWorker
                     + " stopped responding; resumed by " + workerId + " (attempt " + attempt + ").", Instant.now())));
+        } else if (resumed) {
+            insertLines(id, List.of(new RunningJob.Line(JobLog.Level.INFO, "Resumed on worker " + workerId
+                    + " (attempt " + attempt + ").", Instant.now())));
         }
         if (cancel) {
             settle(job, JobStatus.CANCELLED, null, "Cancelled before it could be resumed.");
@@ -281,9 +293,9 @@ public class JobRunner {
                     null);
             return SETTLED;
         }
-        counter("jury.jobs.started", Tags.of("type", job.type, "resumed", String.valueOf(reclaimed))).increment();
-        return new RunningJob(id, job.type, job.payload, attempt,
-                new RunningJob.Progress(job.progressDone, job.progressTotal, job.progressErrors), false);
+        counter("jury.jobs.started", Tags.of("type", job.type, "resumed", String.valueOf(resumed))).increment();
+        return new RunningJob(id, job.type, job.payload, attempt, resumed,
+                new RunningJob.Progress(job.progressDone, job.progressTotal, job.progressErrors));
     }
 
     private void settle(Job job, JobStatus status, String error, String message) {
@@ -299,7 +311,7 @@ public class JobRunner {
         JobHandler handler = handlers.get(job.type);
         job.thread = Thread.currentThread();
         running.put(job.id, job);
-        if (job.attempt == 1) {
+        if (!job.resumed) {
             job.info("Started on worker " + workerId + ".");
         }
         Throwable failure = null;
@@ -312,6 +324,7 @@ public class JobRunner {
         } finally {
             requestContext.terminate();
             job.thread = null;
+            job.markFinishing();
             Thread.interrupted(); // an interrupt meant for the handler must not break the final write
         }
         try {
@@ -405,7 +418,7 @@ public class JobRunner {
     private void flushAll() {
         long heartbeatNanos = config.heartbeatInterval().toNanos();
         for (RunningJob job : running.values()) {
-            if (!job.needsWrite(heartbeatNanos)) {
+            if (job.isFinishing() || !job.needsWrite(heartbeatNanos)) {
                 continue;
             }
             try {
@@ -431,6 +444,9 @@ public class JobRunner {
                         .setParameter("worker", workerId)
                         .getResultList();
             });
+            if (rows.isEmpty() && job.isFinishing()) {
+                return; // the final write got there first
+            }
             if (rows.isEmpty()) {
                 LOG.warnf("Job %d was taken over by another worker (this worker's heartbeat lapsed); stopping it "
                         + "here", job.id);

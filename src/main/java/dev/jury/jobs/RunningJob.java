@@ -32,6 +32,8 @@ final class RunningJob implements JobContext {
     final long id;
     final String type;
     final int attempt;
+    /** Whether an earlier run of this job got somewhere (crash, shutdown): the handler skips what is done. */
+    final boolean resumed;
     final long startedNanos = System.nanoTime();
     private final JsonNode payload;
 
@@ -45,19 +47,20 @@ final class RunningJob implements JobContext {
     private volatile boolean cancelRequested;
     private volatile boolean lostOwnership;
     private volatile boolean abandoned;
+    private volatile boolean finishing;
     private volatile JsonNode result;
     private volatile long lastWrittenNanos = System.nanoTime();
     volatile Thread thread;
 
-    RunningJob(long id, String type, JsonNode payload, int attempt, Progress initial, boolean cancelRequested) {
+    RunningJob(long id, String type, JsonNode payload, int attempt, boolean resumed, Progress initial) {
         this.id = id;
         this.type = type;
         this.payload = payload;
         this.attempt = attempt;
+        this.resumed = resumed;
         this.done = initial.done();
         this.total = initial.total();
         this.errors = initial.errors();
-        this.cancelRequested = cancelRequested;
     }
 
     @Override
@@ -73,6 +76,11 @@ final class RunningJob implements JobContext {
     @Override
     public int attempt() {
         return attempt;
+    }
+
+    @Override
+    public boolean isResumed() {
+        return resumed;
     }
 
     @Override
@@ -146,6 +154,15 @@ final class RunningJob implements JobContext {
 
     boolean isAbandoned() {
         return abandoned;
+    }
+
+    /** The handler has returned; only the final write is left, the periodic flush keeps off. */
+    void markFinishing() {
+        finishing = true;
+    }
+
+    boolean isFinishing() {
+        return finishing;
     }
 
     synchronized Progress progress() {

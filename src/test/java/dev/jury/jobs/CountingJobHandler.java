@@ -62,6 +62,6 @@ public class CountingJobHandler implements JobHandler {
         }
         context.info("Counted " + count + " items, " + skipped + " already done.");
         context.result(JsonNodeFactory.instance.objectNode().put("counted", count).put("skipped", skipped)
-                .put("attempt", context.attempt()));
+                .put("attempt", context.attempt()).put("resumed", context.isResumed()));
     }
 }

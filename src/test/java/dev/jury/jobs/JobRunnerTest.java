@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,6 +62,7 @@ class JobRunnerTest {
         assertTrue(!job.finishedAt.isBefore(job.startedAt));
         assertNull(job.error);
         assertEquals(5, job.result.get("counted").asInt());
+        assertFalse(job.result.get("resumed").asBoolean());
         assertEquals("admin", job.createdBy);
         String log = logOf(id);
         assertTrue(log.contains("Started on worker"), log);
@@ -134,6 +136,7 @@ class JobRunnerTest {
         assertEquals(4, job.progressDone, "2 done before the crash + 2 after the resume");
         assertEquals(2, job.result.get("skipped").asInt());
         assertEquals(2, job.result.get("attempt").asInt());
+        assertTrue(job.result.get("resumed").asBoolean());
         assertEquals(1, counting.runsOf(id));
         assertTrue(logOf(id).contains("Worker dead-host/4242/deadbeef stopped responding; resumed by"), logOf(id));
     }
@@ -181,6 +184,21 @@ class JobRunnerTest {
         assertEquals(50, executions);
         assertTrue(ids.stream().map(id -> JobAwait.fresh(jobs, id).workerId).distinct().count() == 1,
                 "one replica here; its threads share one worker id");
+    }
+
+    @Test
+    void metricsCountJobsByTypeAndStatus() throws Exception {
+        long id = enqueueCount(1, 0);
+        JobAwait.status(jobs, id, JobStatus.SUCCEEDED);
+
+        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("jury_jobs_finished_total{")
+                && l.contains("status=\"SUCCEEDED\"") && l.contains("type=\"test-count\"")), "finished counter");
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("jury_jobs_duration_seconds_count{")
+                && l.contains("type=\"test-count\"")), "duration timer");
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("jury_jobs_current{")
+                && l.contains("status=\"QUEUED\"") && l.contains("type=\"test-count\"")), "current gauge");
+        assertTrue(metrics.contains("jury_jobs_running_local"), "local running gauge");
     }
 
     @Test
