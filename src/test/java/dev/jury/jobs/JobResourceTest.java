@@ -97,7 +97,12 @@ class JobResourceTest {
 
         given().get("/jobs").then().statusCode(200)
                 .body(containsString("href=\"/jobs/" + failed + "\""))
-                .body(containsString("FAILED"));
+                .body(containsString("FAILED"))
+                .body(containsString("2 / 7 · 1 error</td>"));
+        given().get("/jobs/" + failed).then().statusCode(200)
+                .body(containsString("1 error</span>"))
+                .body(containsString("IllegalStateException: The disk is on fire"))
+                .body(containsString("&quot;partial&quot; : true"));
         given().queryParam("type", "test-count").get("/jobs").then().statusCode(200)
                 .body(not(containsString("href=\"/jobs/" + failed + "\"")));
         given().queryParam("type", "<b>nothing</b>").get("/jobs").then().statusCode(200)
