@@ -1,0 +1,19 @@
+package dev.jury.jobs;
+
+/**
+ * The work behind one job type, discovered as a CDI bean (any scope; {@code @ApplicationScoped} is usual).
+ * <p>
+ * Contract (docs/jobs.md): {@link #run} is called on a background worker thread with a request context active and
+ * no transaction; it may run <b>again</b> for the same job after a crash or a restart (the job is reclaimed when its
+ * heartbeat expires), so it must skip work that is already done — a judge run checks "assessment already exists"
+ * before calling the model. It should check {@link JobContext#isCancelRequested()} between items and return early.
+ * Returning normally marks the job SUCCEEDED (or CANCELLED if a cancel was requested); throwing marks it FAILED
+ * with the exception's message, keeping the log.
+ */
+public interface JobHandler {
+
+    /** The job type this handler runs, e.g. {@code judge-run}; unique across handlers. */
+    String type();
+
+    void run(JobContext context) throws Exception;
+}
