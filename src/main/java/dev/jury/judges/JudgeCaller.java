@@ -1,0 +1,112 @@
+package dev.jury.judges;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jury.llm.ChatMessage;
+import dev.jury.llm.ChatRequest;
+import dev.jury.llm.LlmClient;
+import dev.jury.llm.LlmException;
+import dev.jury.rubrics.RubricSpec;
+import dev.jury.traces.Trace;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One judge call, exactly as judges-and-alignment.md describes "Prompt and verdict": the prompt from the judge's
+ * instructions, rubric and demos with the trace only in the user message; structured output where the provider
+ * supports it; a verdict parsed and normalised against the rubric; one repair retry that shows the model its
+ * invalid answer; then an error verdict with the reason and the truncated raw answer. Never throws for a model's
+ * mistake — only {@link LlmException} for provider faults the caller must handle (e.g. not configured).
+ */
+@ApplicationScoped
+public class JudgeCaller {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Everything that defines how a judge answers (a judge version, or an alignment candidate). */
+    public record Setup(String model, InferenceParams params, String instructions, List<Demo> demos,
+                        RubricSpec rubric) {
+
+        public static Setup of(JudgeVersion version) {
+            return new Setup(version.model, version.params(), version.instructions, version.demos(),
+                    version.rubricVersion.spec());
+        }
+
+        public Setup withProgram(String newInstructions, List<Demo> newDemos) {
+            return new Setup(model, params, newInstructions, newDemos, rubric);
+        }
+    }
+
+    /** A verdict and what it cost. */
+    public record Outcome(Verdict verdict, int calls, int inputTokens, int outputTokens) {
+    }
+
+    @Inject
+    LlmClient llm;
+
+    /** The template values of a stored trace: inputs, outputs, expectations, and the whole trace. */
+    public static Map<String, JsonNode> values(Trace trace) {
+        ObjectNode whole = JSON.createObjectNode();
+        whole.set("inputs", trace.inputs);
+        whole.set("outputs", trace.outputs);
+        if (trace.expectations != null) {
+            whole.set("expectations", trace.expectations);
+        }
+        if (trace.spans != null) {
+            whole.set("spans", trace.spans);
+        }
+        return values(trace.inputs, trace.outputs, trace.expectations, whole);
+    }
+
+    public static Map<String, JsonNode> values(JsonNode inputs, JsonNode outputs, JsonNode expectations,
+                                               JsonNode trace) {
+        var values = new HashMap<String, JsonNode>();
+        values.put("inputs", inputs);
+        values.put("outputs", outputs);
+        values.put("expectations", expectations);
+        values.put("trace", trace);
+        return values;
+    }
+
+    /**
+     * @param temperature overrides the judge's own temperature when not null (alignment samples at 1.0)
+     * @param jobId       recorded with the LLM calls for accounting; may be null
+     */
+    public Outcome assess(Setup setup, Map<String, JsonNode> values, Double temperature, Long jobId) {
+        JudgePrompt prompt = JudgePromptBuilder.build(setup.instructions(), setup.rubric(), setup.demos(), values);
+        var messages = new ArrayList<ChatMessage>(List.of(ChatMessage.system(prompt.system()),
+                ChatMessage.user(prompt.user())));
+        Double t = temperature != null ? temperature
+                : setup.params().temperature() == null ? null : setup.params().temperature().doubleValue();
+        Double topP = setup.params().topP() == null ? null : setup.params().topP().doubleValue();
+        var request = new ChatRequest(setup.model(), messages, t, setup.params().maxTokens(), topP,
+                JudgePromptBuilder.responseSchema(setup.rubric()), jobId);
+
+        var first = llm.chat(request);
+        Verdict verdict = VerdictParser.parse(first.text(), setup.rubric());
+        int in = first.inputTokens();
+        int out = first.outputTokens();
+        if (!verdict.isError()) {
+            return new Outcome(verdict, 1, in, out);
+        }
+        // One repair retry: show the model its invalid answer and why it was refused.
+        messages.add(ChatMessage.assistant(first.text() == null ? "" : first.text()));
+        messages.add(ChatMessage.user(RepairPrompt.followUp(first.text() == null ? "" : first.text(), verdict.error(),
+                setup.rubric())));
+        var repair = llm.chat(new ChatRequest(setup.model(), messages, t, setup.params().maxTokens(), topP,
+                JudgePromptBuilder.responseSchema(setup.rubric()), jobId));
+        Verdict repaired = VerdictParser.parse(repair.text(), setup.rubric());
+        in += repair.inputTokens();
+        out += repair.outputTokens();
+        if (repaired.isError()) {
+            repaired = Verdict.failed("invalid answer after one repair: " + repaired.error(), repaired.raw());
+        }
+        return new Outcome(repaired, 2, in, out);
+    }
+}

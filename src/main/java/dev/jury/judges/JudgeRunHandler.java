@@ -1,0 +1,308 @@
+package dev.jury.judges;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jury.jobs.JobContext;
+import dev.jury.jobs.JobHandler;
+import dev.jury.llm.LlmException;
+import dev.jury.llm.LlmProviders;
+import dev.jury.traces.Trace;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Runs one judge version over a set of traces as a background job. Resumable and exactly-once per trace: a trace is
+ * skipped when it already has a valid verdict of this version, or an error recorded by this same job (a crashed
+ * worker's job is reclaimed and continues where it stopped); valid verdicts are inserted {@code ON CONFLICT DO
+ * NOTHING} against the one-valid-verdict index, so even two workers racing could not store two.
+ */
+@ApplicationScoped
+public class JudgeRunHandler implements JobHandler {
+
+    public static final String TYPE = "judge-run";
+    private static final Logger LOG = Logger.getLogger(JudgeRunHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ConfigProperty(name = "jury.judges.run-concurrency", defaultValue = "8")
+    int concurrency;
+
+    @Inject
+    JudgeCaller caller;
+
+    @Inject
+    LlmProviders providers;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public void run(JobContext ctx) throws Exception {
+        long versionId = ctx.payload().path("judge_version_id").asLong();
+        var loaded = QuarkusTransaction.requiringNew().call(() -> {
+            JudgeVersion version = JudgeVersion.findById(versionId);
+            if (version == null) {
+                throw new IllegalStateException("Judge version " + versionId + " no longer exists.");
+            }
+            return new Object[]{JudgeCaller.Setup.of(version), version.judge.name, version.sourceId(),
+                    version.rubricVersion.id, version.judge.experimentId};
+        });
+        JudgeCaller.Setup setup = (JudgeCaller.Setup) loaded[0];
+        String name = (String) loaded[1];
+        String sourceId = (String) loaded[2];
+        long rubricVersionId = (Long) loaded[3];
+        long experimentId = (Long) loaded[4];
+
+        String provider = ModelUri.parse(setup.model()).provider();
+        var missing = providers.missingConfiguration(provider);
+        if (missing.isPresent()) {
+            throw new IllegalStateException("Configure a provider first: " + missing.get());
+        }
+
+        List<Long> selected = select(experimentId, ctx.payload());
+        List<Long> todo = remaining(selected, sourceId, ctx.jobId());
+        long done = selected.size() - todo.size();
+        ctx.progress(done, selected.size(), 0);
+        ctx.info("Judge " + sourceId + " over " + selected.size() + " traces" + (done > 0 ? " (" + done
+                + " already assessed" + (ctx.isResumed() ? ", resuming" : "") + ")" : "") + ", concurrency " + concurrency);
+
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, concurrency));
+        Semaphore inFlight = new Semaphore(Math.max(1, concurrency) * 2);
+        var futures = new ArrayList<Future<?>>();
+        var notConfigured = new java.util.concurrent.atomic.AtomicReference<String>();
+        try {
+            for (long traceId : todo) {
+                if (ctx.isCancelRequested() || notConfigured.get() != null) {
+                    break;
+                }
+                inFlight.acquire();
+                futures.add(pool.submit(() -> {
+                    try {
+                        assessOne(ctx, setup, name, sourceId, versionId, rubricVersionId, traceId, notConfigured);
+                    } finally {
+                        inFlight.release();
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        if (notConfigured.get() != null) {
+            throw new IllegalStateException(notConfigured.get());
+        }
+        ObjectNode result = JSON.createObjectNode();
+        result.put("judge_version_id", versionId);
+        result.put("source_id", sourceId);
+        result.put("traces", selected.size());
+        ctx.result(result);
+        ctx.info(ctx.isCancelRequested() ? "Cancelled" : "Finished");
+    }
+
+    private void assessOne(JobContext ctx, JudgeCaller.Setup setup, String name, String sourceId, long versionId,
+                           long rubricVersionId, long traceId,
+                           java.util.concurrent.atomic.AtomicReference<String> notConfigured) {
+        try {
+            Trace trace = QuarkusTransaction.requiringNew().call(() -> Trace.<Trace>findById(traceId));
+            if (trace == null) {
+                ctx.increment(1, 1);
+                return;
+            }
+            var outcome = caller.assess(setup, JudgeCaller.values(trace), null, ctx.jobId());
+            var verdict = outcome.verdict();
+            if (verdict.isError()) {
+                storeError(ctx.jobId(), traceId, name, sourceId, versionId, rubricVersionId, verdict.error(), verdict.raw());
+                ctx.increment(1, 1);
+            } else {
+                storeVerdict(ctx.jobId(), traceId, name, sourceId, versionId, rubricVersionId, verdict);
+                ctx.increment(1, 0);
+            }
+        } catch (LlmException e) {
+            if (e.kind() == LlmException.Kind.NOT_CONFIGURED || e.kind() == LlmException.Kind.UNKNOWN_PROVIDER) {
+                notConfigured.compareAndSet(null, e.getMessage());
+                return;
+            }
+            if (e.kind() == LlmException.Kind.INTERRUPTED) {
+                return; // cancelled or shutting down: the trace stays to do
+            }
+            storeError(ctx.jobId(), traceId, name, sourceId, versionId, rubricVersionId,
+                    e.kind().name().toLowerCase() + ": " + e.getMessage(), null);
+            ctx.increment(1, 1);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Judge %s failed on trace %d", sourceId, traceId);
+            storeError(ctx.jobId(), traceId, name, sourceId, versionId, rubricVersionId, "internal error: " + e.getMessage(), null);
+            ctx.increment(1, 1);
+        }
+    }
+
+    /** Traces of the run: explicit ids, one tag, or all of the experiment — in id order. */
+    private List<Long> select(long experimentId, JsonNode payload) throws SQLException {
+        var sql = new StringBuilder("SELECT id FROM trace WHERE experiment_id = ?");
+        var params = new ArrayList<Object>(List.of(experimentId));
+        if (payload.hasNonNull("trace_ids")) {
+            var ids = new ArrayList<Long>();
+            payload.get("trace_ids").forEach(n -> ids.add(n.asLong()));
+            sql.append(" AND id = ANY (?)");
+            params.add(ids.toArray(Long[]::new));
+        }
+        if (payload.hasNonNull("tag")) {
+            String[] kv = payload.get("tag").asText().split("=", 2);
+            sql.append(" AND tags @> jsonb_build_object(?::text, ?::text)");
+            params.add(kv[0].strip());
+            params.add(kv.length > 1 ? kv[1].strip() : "");
+        }
+        sql.append(" ORDER BY id");
+        try (Connection c = dataSource.getConnection(); var s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                if (params.get(i) instanceof Long[] array) {
+                    s.setArray(i + 1, c.createArrayOf("bigint", array));
+                } else {
+                    s.setObject(i + 1, params.get(i));
+                }
+            }
+            var ids = new ArrayList<Long>();
+            try (var rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    /** What is left: no valid verdict of this version, and no error already recorded by this job. */
+    private List<Long> remaining(List<Long> selected, String sourceId, long jobId) throws SQLException {
+        if (selected.isEmpty()) {
+            return selected;
+        }
+        try (Connection c = dataSource.getConnection(); var s = c.prepareStatement("""
+                SELECT t.id FROM unnest(?::bigint[]) AS t(id)
+                 WHERE NOT EXISTS (SELECT 1 FROM assessment a
+                                    WHERE a.trace_id = t.id AND a.source_id = ? AND a.source_type = 'LLM_JUDGE'
+                                      AND a.superseded_by IS NULL
+                                      AND (a.valid OR (a.metadata->>'job_id')::bigint = ?))
+                 ORDER BY t.id""")) {
+            s.setArray(1, c.createArrayOf("bigint", selected.toArray()));
+            s.setString(2, sourceId);
+            s.setLong(3, jobId);
+            var ids = new ArrayList<Long>();
+            try (var rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    private void storeVerdict(long jobId, long traceId, String name, String sourceId, long versionId, long rubricVersionId,
+                              dev.jury.judges.Verdict verdict) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                Long previousError = currentError(c, traceId, sourceId);
+                Long id = null;
+                try (var s = c.prepareStatement("""
+                        INSERT INTO assessment (trace_id, name, value, rationale, source_type, source_id,
+                                                judge_version_id, rubric_version_id, supersedes, metadata, valid)
+                        VALUES (?, ?, ?, ?, 'LLM_JUDGE', ?, ?, ?, ?, jsonb_build_object('job_id', ?::bigint), TRUE)
+                        ON CONFLICT (trace_id, source_id) WHERE source_type = 'LLM_JUDGE' AND valid DO NOTHING
+                        RETURNING id""")) {
+                    s.setLong(1, traceId);
+                    s.setString(2, name);
+                    s.setString(3, verdict.value());
+                    s.setString(4, verdict.rationale() == null ? "" : verdict.rationale());
+                    s.setString(5, sourceId);
+                    s.setLong(6, versionId);
+                    s.setLong(7, rubricVersionId);
+                    s.setObject(8, previousError);
+                    s.setLong(9, jobId);
+                    try (var rs = s.executeQuery()) {
+                        if (rs.next()) {
+                            id = rs.getLong(1);
+                        }
+                    }
+                }
+                if (id != null && previousError != null) {
+                    markSuperseded(c, previousError, id);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("Could not store the verdict on trace " + traceId, e);
+            }
+        });
+    }
+
+    private void storeError(long jobId, long traceId, String name, String sourceId, long versionId, long rubricVersionId,
+                            String error, String raw) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                Long previousError = currentError(c, traceId, sourceId);
+                long id;
+                try (var s = c.prepareStatement("""
+                        INSERT INTO assessment (trace_id, name, value, rationale, source_type, source_id,
+                                                judge_version_id, rubric_version_id, error, supersedes, metadata, valid)
+                        VALUES (?, ?, NULL, NULL, 'LLM_JUDGE', ?, ?, ?, ?, ?,
+                                jsonb_build_object('job_id', ?::bigint, 'raw', ?::text), FALSE)
+                        RETURNING id""")) {
+                    s.setLong(1, traceId);
+                    s.setString(2, name);
+                    s.setString(3, sourceId);
+                    s.setLong(4, versionId);
+                    s.setLong(5, rubricVersionId);
+                    s.setString(6, error.length() > 2000 ? error.substring(0, 2000) + "…" : error);
+                    s.setObject(7, previousError);
+                    s.setLong(8, jobId);
+                    s.setString(9, raw);
+                    try (var rs = s.executeQuery()) {
+                        rs.next();
+                        id = rs.getLong(1);
+                    }
+                }
+                if (previousError != null) {
+                    markSuperseded(c, previousError, id);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("Could not record the error on trace " + traceId, e);
+            }
+        });
+    }
+
+    private static Long currentError(Connection c, long traceId, String sourceId) throws SQLException {
+        try (var s = c.prepareStatement("""
+                SELECT id FROM assessment WHERE trace_id = ? AND source_id = ? AND source_type = 'LLM_JUDGE'
+                   AND NOT valid AND superseded_by IS NULL ORDER BY id DESC LIMIT 1 FOR UPDATE""")) {
+            s.setLong(1, traceId);
+            s.setString(2, sourceId);
+            try (var rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    private static void markSuperseded(Connection c, long oldId, long newId) throws SQLException {
+        try (var s = c.prepareStatement("UPDATE assessment SET superseded_by = ? WHERE id = ?")) {
+            s.setLong(1, newId);
+            s.setLong(2, oldId);
+            s.executeUpdate();
+        }
+    }
+}
