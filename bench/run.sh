@@ -4,7 +4,7 @@
 # on loopback and prints p50/p95/p99, throughput and errors per scenario (also as JSON under target/bench/).
 # Everything it starts is stopped again by PID when it ends.
 #
-#   bench/run.sh                       # all scenarios (now: bulk-ingest)
+#   bench/run.sh                       # all scenarios (bench/scenarios/*.sh)
 #   BENCH_SCENARIOS="bulk-ingest" bench/run.sh
 #   BENCH_RESET=1 bench/run.sh         # drop and recreate jury_bench first
 #
@@ -87,12 +87,25 @@ if [ -z "$KEYCLOAK_URL" ]; then
 fi
 say "Keycloak: $KEYCLOAK_URL"
 
+# ---- Fake LLM (judge-run scenario): OpenAI-compatible, fixed latency, separate process on loopback -------------
+LLM_PORT="$(free_port)"
+nohup java -cp "$CLASSES" FakeLlm "$LLM_PORT" "${BENCH_FAKE_LLM_LATENCY_MS:-200}" >"$OUT/fake-llm.log" 2>&1 &
+STARTED_PIDS+=($!)
+wait_for 30 "fake LLM" port_open "$LLM_PORT"
+JUDGE_CONCURRENCY="${BENCH_JUDGE_CONCURRENCY:-32}"
+
 # ---- Jury ------------------------------------------------------------------------------------
 PORT="$(free_port)"
+while [ "$PORT" = "$LLM_PORT" ] || port_open "$PORT"; do PORT=$((PORT + 1)); done
 BASE_URL="http://127.0.0.1:$PORT"
 say "Jury: starting on $BASE_URL against database $BENCH_DB"
 JURY_DB_URL="${PG_SERVER}${BENCH_DB}" nohup java ${BENCH_APP_JAVA_OPTS:--Xmx1g} -Dquarkus.http.port="$PORT" \
-  -Djury.keycloak.url="$KEYCLOAK_URL" -jar "$JAR" >"$OUT/app.log" 2>&1 &
+  -Djury.keycloak.url="$KEYCLOAK_URL" \
+  -Djury.llm.providers.openai-compatible.base-url="http://127.0.0.1:$LLM_PORT/v1" \
+  -Djury.llm.providers.openai-compatible.api-key=bench-not-a-secret \
+  -Djury.llm.providers.openai-compatible.max-concurrency="$JUDGE_CONCURRENCY" \
+  -Djury.judges.run-concurrency="$JUDGE_CONCURRENCY" \
+  -jar "$JAR" >"$OUT/app.log" 2>&1 &
 APP_PID=$!
 STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")
 echo "$APP_PID" >"$OUT/app.pid"

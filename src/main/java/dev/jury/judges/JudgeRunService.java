@@ -79,7 +79,7 @@ public class JudgeRunService {
             payload.put("tag", tag.strip());
             String[] kv = tag.split("=", 2);
             total = ((Number) em.createNativeQuery(
-                            "SELECT count(*) FROM trace WHERE experiment_id = ?1 AND tags @> jsonb_build_object(?2::text, ?3::text)")
+                            "SELECT count(*) FROM trace WHERE experiment_id = ?1 AND tags @> jsonb_build_object(CAST(?2 AS text), CAST(?3 AS text))")
                     .setParameter(1, version.judge.experimentId).setParameter(2, kv[0].strip())
                     .setParameter(3, kv[1].strip()).getSingleResult()).longValue();
         } else {

@@ -169,6 +169,7 @@ class JudgeRunTest {
         // case-4 was asked twice: the answer, then the repair showing the model its invalid answer
         // (a dropped keep-alive connection may add a transport retry, so at least, not exactly)
         var repairs = llm.findAll(postRequestedFor(urlPathEqualTo("/v1/chat/completions"))
+                .withRequestBody(matchingJsonPath("$.model", com.github.tomakehurst.wiremock.client.WireMock.equalTo(model)))
                 .withRequestBody(containing("case-4 answer")).withRequestBody(containing("\"assistant\"")));
         assertTrue(!repairs.isEmpty(), "the repair retry shows the model its invalid answer");
         assertTrue(repairs.get(0).getBodyAsString().contains("maybe"));
@@ -221,6 +222,7 @@ class JudgeRunTest {
         }
         for (int i = 1; i <= 3; i++) {
             llm.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat/completions"))
+                    .withRequestBody(matchingJsonPath("$.model", com.github.tomakehurst.wiremock.client.WireMock.equalTo(model)))
                     .withRequestBody(containing("case-" + i + " answer")));
         }
         assertEquals(3, count("SELECT count(*) FROM assessment WHERE source_id = 'judge:correct@v1' AND rationale = 'fine'"
@@ -236,6 +238,26 @@ class JudgeRunTest {
         Job job = await(jobId);
         assertEquals(JobStatus.FAILED, job.status);
         assertTrue(job.error.contains("jury.llm.providers.anthropic.api-key"), job.error);
+    }
+
+    @Test
+    void runsOverATagOnly() throws Exception {
+        List<Long> traces = seed(4, "openai-compatible");
+        stubDefault("{\"result\": \"yes\", \"rationale\": \"tagged\"}");
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement(
+                "UPDATE trace SET tags = '{\"split\": \"a\"}' WHERE id = ANY (?)")) {
+            s.setArray(1, c.createArrayOf("bigint", traces.subList(0, 2).toArray()));
+            s.executeUpdate();
+        }
+        given().contentType(ContentType.JSON).body(Map.of("tag", "split=zzz"))
+                .post("/api/v1/experiments/" + experiment + "/judges/correct/runs")
+                .then().statusCode(422).body("detail", containsString("No traces"));
+        int jobId = given().contentType(ContentType.JSON).body(Map.of("tag", "split=a"))
+                .post("/api/v1/experiments/" + experiment + "/judges/correct/runs")
+                .then().statusCode(202).extract().path("job_id");
+        assertEquals(JobStatus.SUCCEEDED, await(jobId).status);
+        assertEquals(2, count("SELECT count(*) FROM assessment WHERE rationale = 'tagged' AND trace_id = ANY (?)",
+                (Object) traces.toArray(Long[]::new)));
     }
 
     @Test

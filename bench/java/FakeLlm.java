@@ -1,0 +1,46 @@
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A fake OpenAI-compatible chat endpoint for the judge-run scenario: answers every
+ * {@code POST /v1/chat/completions} after a fixed latency with a valid verdict ({@code yes} or {@code no},
+ * from the request's hash). Loopback only; runs until killed.
+ *
+ * <pre>java FakeLlm PORT LATENCY_MS</pre>
+ */
+public class FakeLlm {
+
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(args[0]);
+        long latency = Long.parseLong(args[1]);
+        var served = new AtomicLong();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+        server.setExecutor(Executors.newFixedThreadPool(128));
+        server.createContext("/v1/chat/completions", exchange -> {
+            byte[] request = exchange.getRequestBody().readAllBytes();
+            try {
+                Thread.sleep(latency);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            String verdict = (java.util.Arrays.hashCode(request) & 1) == 0 ? "yes" : "no";
+            String content = "{\\\"result\\\": \\\"" + verdict + "\\\", \\\"rationale\\\": \\\"bench\\\"}";
+            byte[] body = ("{\"id\":\"b" + served.incrementAndGet() + "\",\"object\":\"chat.completion\",\"created\":1,"
+                    + "\"model\":\"bench\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+                    + content + "\"},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":300,\"completion_tokens\":12,\"total_tokens\":312}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        System.out.println("fake LLM on 127.0.0.1:" + port + " with " + latency + " ms latency");
+    }
+}

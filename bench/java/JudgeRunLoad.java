@@ -1,0 +1,116 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Judge run against the fake LLM: defines a rubric and a judge on {@code openai-compatible:/bench-judge}, ingests
+ * TRACES traces with a fresh tag, starts a run over that tag, polls the job until it finishes, and reports traces/s
+ * (from the job's own start and finish times) and the judge-call latencies Jury recorded in {@code llm_call}.
+ *
+ * <pre>java JudgeRunLoad BASE_URL TOKEN EXPERIMENT TRACES MAX_SECONDS JDBC_URL OUT_JSON</pre>
+ */
+public class JudgeRunLoad {
+
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        String token = args[1];
+        String experiment = args[2];
+        int traces = Integer.parseInt(args[3]);
+        int maxSeconds = Integer.parseInt(args[4]);
+        String jdbc = args[5];
+        Path out = Path.of(args[6]);
+        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String api = base + "/api/v1/experiments/" + experiment;
+
+        call(client, token, "PUT", api + "/rubrics/bench_judge", """
+                {"kind": "boolean", "levels": [
+                  {"value": "yes", "label": "Good", "definition": "The answer is right.", "negative": false},
+                  {"value": "no", "label": "Bad", "definition": "The answer is wrong.", "negative": true}],
+                 "rationale_required": false}""", 201, 200);
+        call(client, token, "POST", api + "/judges", """
+                {"name": "bench_judge", "instructions": "Is {{ outputs }} right for {{ inputs }}?",
+                 "model": "openai-compatible:/bench-judge", "inference_params": {"temperature": 0.7}}""", 201);
+        String tag = "run" + Long.toString(System.currentTimeMillis(), 36);
+        var ndjson = new StringBuilder();
+        for (int i = 0; i < traces; i++) {
+            ndjson.append("{\"inputs\": {\"q\": \"question ").append(i).append("\"}, \"outputs\": \"answer ").append(i)
+                    .append("\", \"tags\": {\"bench\": \"").append(tag).append("\"}}\n");
+        }
+        var ingest = HttpRequest.newBuilder(URI.create(api + "/traces")).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build();
+        var ingested = client.send(ingest, HttpResponse.BodyHandlers.ofString());
+        if (ingested.statusCode() != 200) {
+            throw new IllegalStateException("ingest failed: " + ingested.statusCode() + " " + ingested.body());
+        }
+        String started = call(client, token, "POST", api + "/judges/bench_judge/runs",
+                "{\"tag\": \"bench=" + tag + "\"}", 202);
+        var m = Pattern.compile("\"job_id\"\\s*:\\s*(\\d+)").matcher(started);
+        m.find();
+        long job = Long.parseLong(m.group(1));
+        Instant deadline = Instant.now().plusSeconds(maxSeconds);
+        String status = "";
+        while (Instant.now().isBefore(deadline)) {
+            String body = call(client, token, "GET", base + "/api/v1/jobs/" + job, null, 200);
+            var s = Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"").matcher(body);
+            s.find();
+            status = s.group(1);
+            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        if (status.equals("RUNNING") || status.equals("QUEUED")) {
+            call(client, token, "POST", base + "/api/v1/jobs/" + job + "/cancel", "{}", 200, 202, 204);
+        }
+        double seconds;
+        long errors;
+        var latencies = new ArrayList<Double>();
+        try (var c = DriverManager.getConnection(jdbc, "postgres", "")) {
+            try (var s = c.prepareStatement("SELECT extract(epoch FROM finished_at - started_at), progress_errors,"
+                    + " progress_done FROM job WHERE id = ?")) {
+                s.setLong(1, job);
+                var rs = s.executeQuery();
+                rs.next();
+                seconds = rs.getDouble(1);
+                errors = rs.getLong(2);
+                traces = (int) rs.getLong(3);
+            }
+            try (var s = c.prepareStatement("SELECT latency_ms FROM llm_call WHERE job_id = ?")) {
+                s.setLong(1, job);
+                var rs = s.executeQuery();
+                while (rs.next()) {
+                    latencies.add(rs.getDouble(1));
+                }
+            }
+        }
+        double[] lat = latencies.stream().mapToDouble(Double::doubleValue).toArray();
+        var result = Stats.result("judge-run", lat, traces, "traces", seconds, errors + (status.equals("SUCCEEDED") ? 0 : 1),
+                Map.of("job_status", status, "note", "latency = judge call as Jury recorded it (fake LLM: fixed latency)"));
+        Stats.write(out, result);
+        System.out.println(Stats.row(result));
+    }
+
+    static String call(HttpClient client, String token, String method, String url, String json, int... ok)
+            throws Exception {
+        var builder = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(60));
+        builder = json == null ? builder.method(method, HttpRequest.BodyPublishers.noBody())
+                : builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        var response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        for (int code : ok) {
+            if (response.statusCode() == code) {
+                return response.body();
+            }
+        }
+        throw new IllegalStateException(method + " " + url + " → " + response.statusCode() + " " + response.body());
+    }
+}
