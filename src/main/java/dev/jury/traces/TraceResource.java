@@ -53,6 +53,12 @@ public class TraceResource {
     @Inject
     IngestConfig config;
 
+    @Inject
+    TraceUploads uploads;
+
+    @Inject
+    dev.jury.security.CurrentUser user;
+
     /** The filter form as typed (kept on errors). */
     public record FilterForm(String tag, String judged, String labelled, String labelName, String labelValue,
                              String limit) {
@@ -72,7 +78,16 @@ public class TraceResource {
     }
 
     public record UploadView(Experiment experiment, IngestResult result, String fileName, String error,
-                             List<IngestResult.LineError> errors) {
+                             List<IngestResult.LineError> errors, TraceUpload upload, dev.jury.jobs.Job job) {
+        UploadView(Experiment experiment, IngestResult result, String fileName, String error,
+                   List<IngestResult.LineError> errors) {
+            this(experiment, result, fileName, error, errors, null, null);
+        }
+
+        /** Still importing: the page polls its progress region. */
+        public boolean running() {
+            return job != null && !job.isFinished();
+        }
     }
 
     @CheckedTemplate
@@ -82,6 +97,8 @@ public class TraceResource {
         static native TemplateInstance list$table(ListView view);
 
         static native TemplateInstance upload(UploadView view);
+
+        static native TemplateInstance upload$result(UploadView view);
     }
 
     @GET
@@ -147,19 +164,48 @@ public class TraceResource {
             case "json" -> IngestFormat.JSON;
             default -> IngestFormat.fromFileName(file.fileName());
         };
-        try (InputStream in = Files.newInputStream(file.uploadedFile())) {
-            IngestResult result = ingest.ingest(experiment.name, in, chosen, TraceShape.API, "upload", atomic,
-                    IngestProgress.NONE);
-            return Response.ok(Templates.upload(new UploadView(experiment, result, file.fileName(), null,
-                    result.errors()))).build();
-        } catch (ProblemException e) {
-            var errors = e.errors().stream().filter(x -> x.line() != null)
-                    .map(x -> new IngestResult.LineError(x.line(), x.message())).toList();
-            return Response.status(e.status()).entity(Templates.upload(new UploadView(experiment, null,
-                    file.fileName(), e.getMessage(), errors))).build();
+        // Imports run as a background job (they can be large); the file is kept in the database until done.
+        try {
+            long upload = uploads.store(experiment, file.fileName(), chosen, atomic,
+                    Files.readAllBytes(file.uploadedFile()), user.username());
+            return Response.seeOther(java.net.URI.create("/experiments/" + experiment.name + "/traces/uploads/" + upload))
+                    .build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An upload's import: progress while it runs (the region polls itself), then the result with every bad line. */
+    @GET
+    @Path("uploads/{id}")
+    public Response uploadStatus(@PathParam("exp") String exp, @PathParam("id") long id,
+                                 jakarta.ws.rs.core.HttpHeaders headers) {
+        Experiment experiment = experiments.get(exp);
+        TraceUpload upload = TraceUpload.findById(id);
+        if (upload == null || !upload.experimentId.equals(experiment.id)) {
+            throw ProblemException.notFound("No upload " + id + " in experiment '" + exp + "'.");
+        }
+        var job = upload.jobId == null ? null : dev.jury.jobs.Job.<dev.jury.jobs.Job>findById(upload.jobId);
+        IngestResult result = null;
+        String error = null;
+        List<IngestResult.LineError> errors = List.of();
+        if (upload.result != null) {
+            var lineErrors = new java.util.ArrayList<IngestResult.LineError>();
+            upload.result.path("errors").forEach(e -> lineErrors.add(
+                    new IngestResult.LineError(e.path("line").asInt(), e.path("message").asText())));
+            errors = lineErrors;
+            if (upload.result.hasNonNull("error")) {
+                error = upload.result.get("error").asText();
+            } else {
+                result = new IngestResult(upload.result.path("created").asInt(), upload.result.path("duplicates").asInt(),
+                        lineErrors, upload.result.path("error_count").asInt(), List.of());
+            }
+        } else if (job != null && job.isFinished() && job.error != null) {
+            error = job.error;
+        }
+        var view = new UploadView(experiment, result, upload.fileName, error, errors, upload, job);
+        TemplateInstance page = dev.jury.web.Htmx.isHtmx(headers) ? Templates.upload$result(view) : Templates.upload(view);
+        return Response.status(error != null ? 422 : 200).entity(page).header("Vary", dev.jury.web.Htmx.REQUEST).build();
     }
 
     private static Response uploadError(Experiment experiment, String fileName, int status, String message) {

@@ -140,10 +140,10 @@ class TraceResourceTest {
                 + "c-4,question,answer,\n";
         Response page = given().get("/experiments/" + exp + "/traces/upload");
         page.then().statusCode(200).body(containsString("enctype=\"multipart/form-data\""));
-        given().cookies(page.getCookies())
+        imported(given().cookies(page.getCookies())
                 .multiPart("csrf-token", csrfToken(page))
                 .multiPart("file", "traces.csv", csv.getBytes(StandardCharsets.UTF_8), "text/csv")
-                .post("/experiments/" + exp + "/traces/upload")
+                .post("/experiments/" + exp + "/traces/upload"))
                 .then().statusCode(200)
                 .body(containsString("2 created"))
                 .body(containsString("Line 3</span>"))
@@ -160,14 +160,14 @@ class TraceResourceTest {
         String exp = TraceFixtures.newExperiment(experiments);
         Response page = given().get("/experiments/" + exp + "/traces/upload");
         String jsonl = line("j-1", "q", "a") + "\n{oops\n" + line("j-2", "q", "a") + "\n";
-        given().cookies(page.getCookies()).multiPart("csrf-token", csrfToken(page))
+        imported(given().cookies(page.getCookies()).multiPart("csrf-token", csrfToken(page))
                 .multiPart("file", "traces.jsonl", jsonl.getBytes(StandardCharsets.UTF_8), "application/octet-stream")
-                .post("/experiments/" + exp + "/traces/upload")
+                .post("/experiments/" + exp + "/traces/upload"))
                 .then().statusCode(200).body(containsString("2 created")).body(containsString("Line 2</span>"))
                 .body(containsString("Invalid JSON"));
-        given().cookies(page.getCookies()).multiPart("csrf-token", csrfToken(page))
+        imported(given().cookies(page.getCookies()).multiPart("csrf-token", csrfToken(page))
                 .multiPart("file", "bad.jsonl", "{\"inputs\":1}\n".getBytes(StandardCharsets.UTF_8), "application/octet-stream")
-                .post("/experiments/" + exp + "/traces/upload")
+                .post("/experiments/" + exp + "/traces/upload"))
                 .then().statusCode(422).body(containsString("role=\"alert\""))
                 .body(containsString("Line 1</span>"));
     }
@@ -186,5 +186,28 @@ class TraceResourceTest {
         given().get("/experiments/whatever/traces").then().statusCode(403);
         given().get("/experiments/whatever/traces/upload").then().statusCode(403);
         given().get("/traces/1").then().statusCode(403);
+    }
+
+    /**
+     * Uploads are imported by a background job: the post redirects to the upload's page, which shows progress
+     * until the job ends and then the result. Follows that page until the import is done.
+     */
+    static Response imported(Response posted) {
+        Response page = posted; // RestAssured followed the 303 to the upload's page
+        String url = null;
+        var m = java.util.regex.Pattern.compile("hx-get=\"([^\"]+/traces/uploads/\\d+)\"").matcher(page.asString());
+        if (m.find()) {
+            url = m.group(1);
+        }
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        while (url != null && page.asString().contains("hx-trigger=\"every 1s\"") && java.time.Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            page = given().get(url);
+        }
+        return page;
     }
 }

@@ -60,10 +60,22 @@ public class TraceIngestService {
      * @throws ProblemException 404 unknown experiment; 413 over a size limit; 422 when no row could be stored
      *                          or an atomic batch had a bad row (errors by line)
      */
+    public IngestResult ingest(String experimentName, InputStream body, IngestFormat format, TraceShape shape,
+                               String source, boolean atomic, IngestProgress progress) {
+        // Not transactional itself: the overload is (ArC intercepts self-invocation), with the long timeout.
+        return ingest(experimentName, body, format, shape, source, atomic, progress, result -> {
+        });
+    }
+
+    /**
+     * As above; {@code beforeCommit} runs inside the ingest's transaction once every row is stored, so a caller can
+     * record the outcome atomically with the traces (a background import marks its upload done this way).
+     */
     @Transactional
     @TransactionConfiguration(timeout = 900)
     public IngestResult ingest(String experimentName, InputStream body, IngestFormat format, TraceShape shape,
-                               String source, boolean atomic, IngestProgress progress) {
+                               String source, boolean atomic, IngestProgress progress,
+                               java.util.function.Consumer<IngestResult> beforeCommit) {
         if (!SOURCES.contains(source)) {
             throw new IllegalArgumentException("unknown trace source " + source);
         }
@@ -85,7 +97,9 @@ public class TraceIngestService {
         } catch (SQLException e) {
             throw new IllegalStateException("Storing traces failed: " + e.getMessage(), e);
         }
-        return run.result();
+        IngestResult result = run.result();
+        beforeCommit.accept(result);
+        return result;
     }
 
     /** The state of one ingest call. */
