@@ -116,7 +116,7 @@ public class ReviewService implements QueueDirectory {
     public ItemView ownLease(long queueId, long leaseId, Reviewer reviewer) {
         ReviewQueue queue = queues.getForMember(queueId, reviewer.username());
         Object[] row = (Object[]) em.createNativeQuery("""
-                        SELECT l.id, l.token, l.issued_at, l.expires_at, l.item_id, i.trace_id, l.status
+                        SELECT l.id, l.token, l.issued_at, l.expires_at, l.item_id, i.trace_id
                           FROM lease l JOIN queue_item i ON i.id = l.item_id
                          WHERE l.id = ?1 AND l.queue_id = ?2 AND l.reviewer = ?3""")
                 .setParameter(1, leaseId).setParameter(2, queueId).setParameter(3, reviewer.subject())
@@ -127,7 +127,7 @@ public class ReviewService implements QueueDirectory {
         var offer = new Dispenser.Offer(((Number) row[0]).longValue(), (UUID) row[1],
                 ((java.time.OffsetDateTime) toOffset(row[2])).toInstant(),
                 ((java.time.OffsetDateTime) toOffset(row[3])).toInstant(),
-                ((Number) row[4]).longValue(), ((Number) row[5]).longValue(), !"LEASED".equals(row[6]));
+                ((Number) row[4]).longValue(), ((Number) row[5]).longValue(), true);
         return view(queue, offer, reviewer);
     }
 

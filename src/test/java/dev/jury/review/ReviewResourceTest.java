@@ -6,8 +6,12 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -27,6 +31,9 @@ class ReviewResourceTest {
 
     @Inject
     ReviewFixtures fixtures;
+
+    @Inject
+    QueueService queues;
 
     /** A queue of 6 items (3 predicted negative) with alice as member; under @TestSecurity her subject is "alice". */
     ReviewQueue queue(boolean blind) throws SQLException {
@@ -183,6 +190,31 @@ class ReviewResourceTest {
     }
 
     @Test
+    void aClosedQueueRefusesTheLabelButKeepsWhatWasTyped() throws SQLException {
+        var queue = queue(true);
+        Response page = given().get("/review/" + queue.id);
+        queues.setOpen(queue.id, false, "admin");
+        submit(page, queue.id, "no", "typed while it closed", true).then().statusCode(409)
+                .body(containsString("is closed; your label was not stored."))
+                .body(containsString(">typed while it closed</textarea>"));
+        given().get("/review/" + queue.id).then().statusCode(200).body(containsString("This queue is closed"));
+        assertEquals(0, fixtures.count("SELECT count(*) FROM assessment WHERE queue_id = ?", queue.id));
+    }
+
+    @Test
+    void backWithoutJavaScriptIsAWholePage() throws SQLException {
+        var queue = queue(true);
+        Response page = given().get("/review/" + queue.id);
+        submit(page, queue.id, "yes", "first one", false).then().statusCode(303);
+        given().get("/review/" + queue.id + "/previous").then().statusCode(200)
+                .body(containsString("<html")).body(containsString(">first one</textarea>"));
+        // nothing before the first label: the live item, with a note
+        String first = ReviewFixtures.lease(given().get("/review/" + queue.id + "/previous"));
+        given().get("/review/" + queue.id + "/previous?before=" + first).then().statusCode(200)
+                .body(containsString("There is no earlier item of yours in this queue."));
+    }
+
+    @Test
     void nonMembersGetNotFound() throws SQLException {
         String experiment = fixtures.experiment();
         fixtures.traces(experiment, 1, 1);
@@ -204,6 +236,18 @@ class ReviewResourceTest {
         assertTrue(!body.contains("\u202E"), "no raw direction override");
         assertTrue(body.contains("&lt;img src=x onerror=alert(1)&gt;"), body);
         assertTrue(body.contains("⟦U+202E⟧gnp.exe"), body);
+    }
+
+    @Test
+    void reviewTemplatesNeverUseRawOutput() throws IOException {
+        for (String dir : List.of("ReviewResource", "QueueResource", "QueueListResource", "AdjudicationResource")) {
+            try (Stream<Path> files = Files.walk(Path.of("src/main/resources/templates", dir))) {
+                for (Path file : files.filter(p -> p.toString().endsWith(".html")).toList()) {
+                    String text = Files.readString(file);
+                    assertTrue(!text.contains(".raw") && !text.contains("|raw"), file + " uses raw output");
+                }
+            }
+        }
     }
 
     @Test
