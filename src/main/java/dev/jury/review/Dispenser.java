@@ -221,6 +221,33 @@ public class Dispenser {
         }
     }
 
+    /**
+     * Recomputes one item's consensus and the queue's live counters after a label outside the loop changed it (an
+     * admin's adjudication). Same discipline as submit: the item row is locked first, so the re-count cannot race
+     * a reviewer's submit on the same item.
+     */
+    @Transactional
+    void refreshItem(long queueId, long traceId, RubricSpec rubric) {
+        try (Connection c = dataSource.getConnection()) {
+            QueueState queue = queueState(c, queueId);
+            long itemId;
+            try (var select = c.prepareStatement(
+                    "SELECT id FROM queue_item WHERE queue_id = ? AND trace_id = ? FOR UPDATE")) {
+                select.setLong(1, queueId);
+                select.setLong(2, traceId);
+                try (ResultSet rs = select.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ProblemException.notFound("Trace " + traceId + " is not in review queue " + queueId + ".");
+                    }
+                    itemId = rs.getLong(1);
+                }
+            }
+            refreshConsensus(c, queue, itemId, traceId, rubric);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not refresh trace " + traceId + " in queue " + queueId, e);
+        }
+    }
+
     // ---- queries ------------------------------------------------------------------------------------------
 
     static QueueState queueState(Connection c, long queueId) throws SQLException {

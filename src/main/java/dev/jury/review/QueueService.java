@@ -71,6 +71,9 @@ public class QueueService {
     @Inject
     AuditLog audit;
 
+    @Inject
+    Dispenser dispenser;
+
     public ReviewQueue create(String experimentName, CreateQueue request, String actor) {
         Experiment experiment = experiments.get(experimentName);
         var errors = new ArrayList<Problem.FieldError>();
@@ -272,6 +275,13 @@ public class QueueService {
         audit.record(actor, "queue.member_added", "review_queue", String.valueOf(queue.id), clean);
     }
 
+    /** Adds several members at once: all of them or, when one username is refused, none. */
+    public void addMembers(ReviewQueue queue, List<String> usernames, String actor) {
+        for (String username : new LinkedHashSet<>(usernames)) {
+            addMember(queue, username, actor);
+        }
+    }
+
     public void removeMember(ReviewQueue queue, String username, String actor) {
         long removed = QueueMember.delete("queueId = ?1 and username = ?2", queue.id, username);
         if (removed > 0) {
@@ -283,6 +293,75 @@ public class QueueService {
         ReviewQueue queue = get(queueId);
         queue.status = open ? "OPEN" : "CLOSED";
         audit.record(actor, open ? "queue.reopened" : "queue.closed", "review_queue", String.valueOf(queueId), "");
+    }
+
+    /** Where an adjudication applies: the trace, the judge name, the rubric it is checked against, its queue. */
+    public record AdjudicationTarget(Experiment experiment, dev.jury.traces.Trace trace, String name,
+                                     RubricVersion rubric, ReviewQueue queue) {
+    }
+
+    /**
+     * Resolves what an admin adjudicates, or 404 naming what is missing: the trace must belong to the experiment,
+     * the name must be one of its rubrics, and a given queue must be of that experiment and judge. The value is
+     * checked against the queue's pinned rubric version, or the rubric's current one without a queue.
+     */
+    @Transactional(TxType.SUPPORTS)
+    public AdjudicationTarget adjudicationTarget(String experimentName, long traceId, String name, Long queueId) {
+        Experiment experiment = experiments.get(experimentName);
+        dev.jury.traces.Trace trace = dev.jury.traces.Trace.findById(traceId);
+        if (trace == null || !experiment.id.equals(trace.experimentId)) {
+            throw ProblemException.notFound("No trace " + traceId + " in experiment '" + experiment.name + "'.");
+        }
+        String judge = name == null ? "" : name.strip();
+        Rubric rubric = judge.isEmpty() ? null : Rubric.findByName(experiment.id, judge).orElse(null);
+        if (rubric == null) {
+            throw ProblemException.notFound("No judge/rubric named '" + judge + "' in experiment '"
+                    + experiment.name + "'.");
+        }
+        ReviewQueue queue = null;
+        if (queueId != null) {
+            queue = ReviewQueue.findById(queueId);
+            if (queue == null || !experiment.id.equals(queue.experimentId) || !judge.equals(queue.judgeName)) {
+                throw ProblemException.notFound("No review queue " + queueId + " for '" + judge + "' in experiment '"
+                        + experiment.name + "'.");
+            }
+        }
+        return new AdjudicationTarget(experiment, trace, judge, queue == null ? rubric.current() : rubric(queue),
+                queue);
+    }
+
+    /**
+     * Stores an admin's final label as a HUMAN assessment from {@code adjudication:<admin>} (a new adjudication by
+     * the same admin supersedes theirs; nothing is deleted), then recomputes the consensus and live counters of
+     * every queue of this judge that holds the trace.
+     */
+    public dev.jury.traces.Assessment adjudicate(AdjudicationTarget target, String value, String rationale,
+                                                 String actor) {
+        RubricSpec spec = target.rubric().spec();
+        String canonical = ReviewService.checkLabel(spec, value, rationale);
+        var label = dev.jury.traces.Assessment.create(target.trace().id, target.name(), canonical,
+                rationale == null ? "" : rationale.strip(), dev.jury.traces.SourceType.HUMAN, "adjudication:" + actor);
+        label.rubricVersionId = target.rubric().id;
+        label.queueId = target.queue() == null ? null : target.queue().id;
+        dev.jury.traces.Assessment.supersede(label);
+        dev.jury.traces.Assessment.flush(); // the dispenser re-reads the labels over JDBC in this transaction
+        @SuppressWarnings("unchecked")
+        List<Object[]> holders = dev.jury.traces.Assessment.getEntityManager().createNativeQuery("""
+                        SELECT q.id, q.rubric_version_id FROM queue_item i JOIN review_queue q ON q.id = i.queue_id
+                         WHERE i.trace_id = ?1 AND q.judge_name = ?2 AND q.experiment_id = ?3 ORDER BY q.id""")
+                .setParameter(1, target.trace().id).setParameter(2, target.name())
+                .setParameter(3, target.experiment().id).getResultList();
+        String detail = "trace " + target.trace().id + " " + target.name() + " = " + canonical;
+        for (Object[] holder : holders) {
+            long queueId = ((Number) holder[0]).longValue();
+            RubricVersion pinned = RubricVersion.findById(((Number) holder[1]).longValue());
+            dispenser.refreshItem(queueId, target.trace().id, pinned.spec());
+            audit.record(actor, "queue.adjudicated", "review_queue", String.valueOf(queueId), detail);
+        }
+        if (holders.isEmpty()) {
+            audit.record(actor, "queue.adjudicated", "trace", String.valueOf(target.trace().id), detail);
+        }
+        return label;
     }
 
     /** The rubric the queue is pinned to. */

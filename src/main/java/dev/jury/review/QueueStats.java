@@ -1,12 +1,19 @@
 package dev.jury.review;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** What the admin sees of a queue: progress, per-reviewer work, live balance, disagreements. */
 @ApplicationScoped
@@ -85,6 +92,119 @@ public class QueueStats {
                          ORDER BY i.priority DESC LIMIT 500""")
                 .setParameter(1, queue.id).getResultList();
         return rows.stream().map(r -> new Disagreement(n(r[0]), n(r[1]), n(r[2]))).toList();
+    }
+
+    /** A current human label on a trace, for adjudication: who gave it (admins may see identities) and why. */
+    public record HumanLabel(long id, String value, String rationale, String sourceId, String username,
+                             Long queueId, Integer rubricVersion, Instant createdAt) {
+        public boolean isAdjudication() {
+            return sourceId.startsWith(ADJUDICATION_PREFIX);
+        }
+    }
+
+    /** One assessment given in a queue, as the exports write it. */
+    public record LabelRow(long assessmentId, long traceId, String mlflowTraceId, String name, String value,
+                           String rationale, String sourceType, String sourceId, String username,
+                           Integer rubricVersion, String rubricKind, Long timeSpentMs, Instant createdAt,
+                           Long supersedes, Long supersededBy, boolean valid, boolean extra) {
+    }
+
+    static final String ADJUDICATION_PREFIX = "adjudication:";
+    private static final int EXPORT_PAGE = 500;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** The current (not superseded, valid) human labels of a trace under one name, adjudications included. */
+    @SuppressWarnings("unchecked")
+    public List<HumanLabel> currentLabels(long traceId, String name) {
+        List<Object[]> rows = em.createNativeQuery("""
+                        SELECT a.id, a.value, a.rationale, a.source_id,
+                               CASE WHEN a.source_id LIKE 'adjudication:%' THEN substr(a.source_id, 14)
+                                    ELSE coalesce(r.username, a.source_id) END,
+                               a.queue_id, v.version, a.created_at
+                          FROM assessment a
+                          LEFT JOIN reviewer r ON r.subject = a.source_id
+                          LEFT JOIN rubric_version v ON v.id = a.rubric_version_id
+                         WHERE a.trace_id = ?1 AND a.name = ?2 AND a.source_type = 'HUMAN'
+                           AND a.superseded_by IS NULL AND a.valid
+                         ORDER BY a.id""")
+                .setParameter(1, traceId).setParameter(2, name).getResultList();
+        return rows.stream().map(r -> new HumanLabel(n(r[0]), (String) r[1], (String) r[2], (String) r[3],
+                (String) r[4], r[5] == null ? null : n(r[5]), r[6] == null ? null : ((Number) r[6]).intValue(),
+                instant(r[7]))).toList();
+    }
+
+    /** The judge's latest valid verdict on a trace, if any. */
+    public java.util.Optional<dev.jury.traces.Assessment> judgeVerdict(long traceId, String name) {
+        return dev.jury.traces.Assessment.<dev.jury.traces.Assessment>find("""
+                        traceId = ?1 and name = ?2 and sourceType = ?3 and valid = true and supersededBy is null
+                        order by id desc""", traceId, name, dev.jury.traces.SourceType.LLM_JUDGE)
+                .firstResultOptional();
+    }
+
+    /**
+     * Hands every assessment given in the queue to {@code sink}, oldest first, reading in keyset pages of
+     * {@value #EXPORT_PAGE} rows, each its own short query: an export of any size streams in constant memory and
+     * holds no transaction open while the client reads.
+     */
+    public void forEachLabel(long queueId, Consumer<LabelRow> sink) {
+        long after = 0;
+        while (true) {
+            List<LabelRow> page = labelPage(queueId, after);
+            page.forEach(sink);
+            if (page.size() < EXPORT_PAGE) {
+                return;
+            }
+            after = page.get(page.size() - 1).assessmentId();
+        }
+    }
+
+    private List<LabelRow> labelPage(long queueId, long after) {
+        var rows = new ArrayList<LabelRow>(EXPORT_PAGE);
+        try (Connection c = dataSource.getConnection(); var select = c.prepareStatement("""
+                SELECT a.id, a.trace_id, t.mlflow_trace_id, a.name, a.value, a.rationale, a.source_type, a.source_id,
+                       CASE WHEN a.source_id LIKE 'adjudication:%' THEN substr(a.source_id, 14) ELSE r.username END,
+                       v.version, v.kind, a.time_spent_ms, a.created_at, a.supersedes, a.superseded_by, a.valid,
+                       coalesce(l.extra, FALSE)
+                  FROM assessment a
+                  JOIN trace t ON t.id = a.trace_id
+                  LEFT JOIN reviewer r ON r.subject = a.source_id
+                  LEFT JOIN rubric_version v ON v.id = a.rubric_version_id
+                  LEFT JOIN queue_item i ON i.queue_id = a.queue_id AND i.trace_id = a.trace_id
+                  LEFT JOIN lease l ON l.item_id = i.id AND l.reviewer = a.source_id
+                 WHERE a.queue_id = ? AND a.id > ?
+                 ORDER BY a.id
+                 LIMIT ?""")) {
+            select.setLong(1, queueId);
+            select.setLong(2, after);
+            select.setInt(3, EXPORT_PAGE);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new LabelRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                            (Integer) rs.getObject(10), rs.getString(11), (Long) rs.getObject(12),
+                            rs.getTimestamp(13).toInstant(), (Long) rs.getObject(14), (Long) rs.getObject(15),
+                            rs.getBoolean(16), rs.getBoolean(17)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the labels of queue " + queueId, e);
+        }
+        return rows;
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant();
+        }
+        return null;
     }
 
     private static long n(Object o) {

@@ -109,6 +109,35 @@ public class ReviewService implements QueueDirectory {
         return Optional.of(view(queue, offer, reviewer));
     }
 
+    /**
+     * One of the reviewer's own leases in the queue as an item view (to show it again with an inline error, or to
+     * edit it); anyone else's lease, or one of another queue, is "not found".
+     */
+    public ItemView ownLease(long queueId, long leaseId, Reviewer reviewer) {
+        ReviewQueue queue = queues.getForMember(queueId, reviewer.username());
+        Object[] row = (Object[]) em.createNativeQuery("""
+                        SELECT l.id, l.token, l.issued_at, l.expires_at, l.item_id, i.trace_id
+                          FROM lease l JOIN queue_item i ON i.id = l.item_id
+                         WHERE l.id = ?1 AND l.queue_id = ?2 AND l.reviewer = ?3""")
+                .setParameter(1, leaseId).setParameter(2, queueId).setParameter(3, reviewer.subject())
+                .getResultStream().findFirst().orElse(null);
+        if (row == null) {
+            throw ProblemException.notFound("No lease " + leaseId + " of yours in queue " + queueId + ".");
+        }
+        var offer = new Dispenser.Offer(((Number) row[0]).longValue(), (UUID) row[1],
+                ((java.time.OffsetDateTime) toOffset(row[2])).toInstant(),
+                ((java.time.OffsetDateTime) toOffset(row[3])).toInstant(),
+                ((Number) row[4]).longValue(), ((Number) row[5]).longValue(), true);
+        return view(queue, offer, reviewer);
+    }
+
+    /** Whether the reviewer's lease is still open (not yet labelled or skipped). */
+    public boolean isOpenLease(long leaseId, Reviewer reviewer) {
+        return ((Number) em.createNativeQuery(
+                        "SELECT count(*) FROM lease WHERE id = ?1 AND reviewer = ?2 AND status = 'LEASED'")
+                .setParameter(1, leaseId).setParameter(2, reviewer.subject()).getSingleResult()).longValue() > 0;
+    }
+
     private static Object toOffset(Object value) {
         if (value instanceof java.time.OffsetDateTime odt) {
             return odt;
@@ -154,7 +183,8 @@ public class ReviewService implements QueueDirectory {
         List<Object[]> rows = em.createNativeQuery("""
                         SELECT q.id, q.name, e.name, q.judge_name, q.size, q.status,
                                (SELECT count(*) FROM lease l WHERE l.queue_id = q.id AND l.reviewer = ?2
-                                   AND l.status = 'SUBMITTED') AS mine
+                                   AND l.status = 'SUBMITTED') AS mine,
+                               q.items_complete
                           FROM review_queue q JOIN queue_member m ON m.queue_id = q.id
                           JOIN experiment e ON e.id = q.experiment_id
                          WHERE m.username = ?1
@@ -162,7 +192,8 @@ public class ReviewService implements QueueDirectory {
                 .setParameter(1, username).setParameter(2, subject == null ? "" : subject)
                 .getResultList();
         return rows.stream().map(r -> new QueueSummary(((Number) r[0]).longValue(), (String) r[1], (String) r[2],
-                (String) r[3], ((Number) r[6]).longValue(), ((Number) r[4]).longValue(), "OPEN".equals(r[5]))).toList();
+                (String) r[3], ((Number) r[6]).longValue(), ((Number) r[4]).longValue(), "OPEN".equals(r[5]),
+                ((Number) r[7]).longValue())).toList();
     }
 
     private ReviewQueue queueOfLease(long leaseId, Reviewer reviewer) {

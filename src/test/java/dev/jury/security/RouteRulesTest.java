@@ -31,7 +31,10 @@ class RouteRulesTest {
     private static final Set<String> REVIEWER_ROUTES = Set.of("GET /", "GET /api/v1/me",
             // member-scoped: a reviewer who is a member may use them (non-members get 404, see QueueApiTest)
             "GET /api/v1/queues/{id}", "POST /api/v1/queues/{id}/next", "POST /api/v1/leases/{id}/submit",
-            "POST /api/v1/leases/{id}/skip");
+            "POST /api/v1/leases/{id}/skip",
+            // the reviewer page (members only, non-members get 404, see ReviewResourceTest)
+            "GET /review/{queue}", "GET /review/{queue}/previous", "POST /review/{queue}/submit",
+            "POST /review/{queue}/skip", "POST /review/{queue}/edit");
 
     record Route(String method, String path, String consumes) {
         String key() {

@@ -1,0 +1,300 @@
+package dev.jury.review;
+
+import dev.jury.rubrics.RubricLevel;
+import dev.jury.rubrics.RubricSpec;
+import dev.jury.rubrics.RubricValues;
+import dev.jury.security.CurrentUser;
+import dev.jury.security.Roles;
+import dev.jury.traces.TraceContent;
+import dev.jury.web.Flash;
+import dev.jury.web.Htmx;
+import dev.jury.web.ProblemException;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The reviewer's page: one item at a time beside the rubric. Submit, skip and edit post a form; with htmx only the
+ * item region is swapped, and the answer already holds the next item (the dispenser leases it in the same request),
+ * so the reviewer never waits on a second round trip. Without JavaScript the same forms post and redirect back.
+ * Members only: anyone else gets "not found". Reviewers never see other reviewers' labels or identities.
+ */
+@Path("/review")
+@RolesAllowed(Roles.REVIEWER)
+@Produces(MediaType.TEXT_HTML)
+public class ReviewResource {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    /** Levels 1…9 have a key; a longer scale's further levels are picked with the mouse or Tab. */
+    private static final int KEYED_LEVELS = 9;
+
+    @Inject
+    ReviewService reviews;
+
+    @Inject
+    QueueService queues;
+
+    @Inject
+    CurrentUser user;
+
+    /** One level of the rubric as a button: its key (empty beyond 9), what it means, whether it is chosen. */
+    public record LevelOption(int index, String key, String value, String label, String definition,
+                              boolean negative, boolean checked) {
+        public String id() {
+            return "level-" + index;
+        }
+    }
+
+    /**
+     * Everything the item region shows. {@code mode}: {@code label} (the live item), {@code edit} (an earlier item
+     * reached with Back), {@code empty} (nothing left for this reviewer), {@code closed}.
+     */
+    public record ReviewView(ReviewQueue queue, String mode, ReviewService.Progress progress,
+                             Long leaseId, String token, Instant expiresAt, long traceId,
+                             TraceContent inputs, TraceContent outputs, TraceContent expectations,
+                             String rubricName, int rubricVersion, List<LevelOption> levels, String guidelines,
+                             boolean rationaleRequired, int minRationaleLength, String rationale,
+                             String judgeValue, String judgeRationale, boolean skipped,
+                             String valueError, String rationaleError, String error, String notice, boolean oob) {
+
+        public boolean isEdit() {
+            return "edit".equals(mode);
+        }
+
+        public boolean hasItem() {
+            return "label".equals(mode) || "edit".equals(mode);
+        }
+
+        public boolean isClosed() {
+            return "closed".equals(mode);
+        }
+
+        public boolean showJudge() {
+            return judgeValue != null;
+        }
+
+        public boolean hasErrors() {
+            return valueError != null || rationaleError != null || error != null;
+        }
+
+        public String heldUntil() {
+            return expiresAt == null ? "" : CLOCK.format(expiresAt);
+        }
+
+        public String heldUntilIso() {
+            return expiresAt == null ? "" : expiresAt.toString();
+        }
+
+        public int percentComplete() {
+            return progress.size() == 0 ? 0 : (int) Math.min(100, Math.round(100.0 * progress.complete() / progress.size()));
+        }
+
+        public String base() {
+            return "/review/" + queue.id;
+        }
+
+        /** Where Back goes: the item before this one (or the latest labelled one when nothing is held). */
+        public String backUrl() {
+            return base() + "/previous" + (leaseId == null ? "" : "?before=" + leaseId);
+        }
+
+        public String rationaleHelp() {
+            if (!rationaleRequired) {
+                return "Optional: why this level fits.";
+            }
+            return minRationaleLength > 0 ? "Required, at least " + minRationaleLength + " characters."
+                    : "Required: say briefly why this level fits.";
+        }
+
+        ReviewView withOob() {
+            return new ReviewView(queue, mode, progress, leaseId, token, expiresAt, traceId, inputs, outputs,
+                    expectations, rubricName, rubricVersion, levels, guidelines, rationaleRequired,
+                    minRationaleLength, rationale, judgeValue, judgeRationale, skipped, valueError, rationaleError,
+                    error, notice, true);
+        }
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance review(ReviewView view);
+
+        static native TemplateInstance review$item(ReviewView view);
+    }
+
+    /** The reviewer's live item (a reload returns the same lease), or the "nothing left" state. */
+    @GET
+    @Path("{queue}")
+    public Response page(@PathParam("queue") long queueId, HttpHeaders headers) {
+        return answer(200, current(queueId, null), headers, null);
+    }
+
+    @POST
+    @Path("{queue}/submit")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response submit(@PathParam("queue") long queueId, @RestForm String lease, @RestForm String token,
+                           @RestForm String value, @RestForm String rationale, HttpHeaders headers) {
+        long leaseId = leaseId(lease);
+        try {
+            reviews.submit(leaseId, reviewer(), token, value, rationale);
+        } catch (ProblemException e) {
+            return rejected(queueId, leaseId, "label", value, rationale, e, headers);
+        }
+        if (!Htmx.isHtmx(headers)) {
+            return Flash.redirect("/review/" + queueId, "Label saved.");
+        }
+        return answer(200, current(queueId, "Label saved."), headers, null);
+    }
+
+    @POST
+    @Path("{queue}/skip")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response skip(@PathParam("queue") long queueId, @RestForm String lease, @RestForm String token,
+                         @RestForm String reason, HttpHeaders headers) {
+        long leaseId = leaseId(lease);
+        try {
+            reviews.skip(leaseId, reviewer(), token, reason);
+        } catch (ProblemException e) {
+            return rejected(queueId, leaseId, "label", null, null, e, headers);
+        }
+        if (!Htmx.isHtmx(headers)) {
+            return Flash.redirect("/review/" + queueId, "Skipped; you will not be offered this item again.");
+        }
+        return answer(200, current(queueId, "Skipped."), headers, null);
+    }
+
+    /** Back: the reviewer's item before {@code before} (their latest when absent), with their label preselected. */
+    @GET
+    @Path("{queue}/previous")
+    public Response previous(@PathParam("queue") long queueId, @RestQuery String before, HttpHeaders headers) {
+        Long beforeId = before == null || before.isBlank() ? null : leaseId(before);
+        Optional<ReviewService.ItemView> previous = reviews.previous(queueId, reviewer(), beforeId);
+        if (previous.isEmpty()) {
+            return answer(200, current(queueId, "There is no earlier item of yours in this queue."), headers,
+                    "/review/" + queueId);
+        }
+        var item = previous.get();
+        String chosen = item.myLabel() == null ? null : item.myLabel().value;
+        String rationale = item.myLabel() == null ? "" : item.myLabel().rationale;
+        String pushUrl = "/review/" + queueId + "/previous" + (beforeId == null ? "" : "?before=" + beforeId);
+        return answer(200, itemView(item, "edit", chosen, rationale, null, null), headers, pushUrl);
+    }
+
+    /** Saves a changed earlier label (it supersedes the old one), then returns to the live item. */
+    @POST
+    @Path("{queue}/edit")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response edit(@PathParam("queue") long queueId, @RestForm String lease, @RestForm String value,
+                         @RestForm String rationale, HttpHeaders headers) {
+        long leaseId = leaseId(lease);
+        try {
+            reviews.edit(leaseId, reviewer(), value, rationale);
+        } catch (ProblemException e) {
+            return rejected(queueId, leaseId, "edit", value, rationale, e, headers);
+        }
+        if (!Htmx.isHtmx(headers)) {
+            return Flash.redirect("/review/" + queueId, "Your earlier label was changed.");
+        }
+        return answer(200, current(queueId, "Your earlier label was changed."), headers, "/review/" + queueId);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------
+
+    /** The same item again with what was typed and the reason it was refused (422 invalid, 409 conflict). */
+    private Response rejected(long queueId, long leaseId, String mode, String value, String rationale,
+                              ProblemException e, HttpHeaders headers) {
+        if (e.status() == 404) {
+            throw e;
+        }
+        var item = reviews.ownLease(queueId, leaseId, reviewer());
+        String general = e.messageFor("value") == null && e.messageFor("rationale") == null ? e.getMessage() : null;
+        String editMode = "edit".equals(mode) || !reviews.isOpenLease(leaseId, reviewer()) ? "edit" : "label";
+        return answer(e.status(), itemView(item, editMode, value, rationale == null ? "" : rationale,
+                new String[]{e.messageFor("value"), e.messageFor("rationale"), general}, null), headers, null);
+    }
+
+    private ReviewView current(long queueId, String notice) {
+        var reviewer = reviewer();
+        ReviewQueue queue = queues.getForMember(queueId, reviewer.username());
+        return reviews.next(queueId, reviewer)
+                .map(item -> itemView(item, "label", null, "", null, notice))
+                .orElseGet(() -> new ReviewView(queue, queue.isOpen() ? "empty" : "closed",
+                        reviews.progress(queue, reviewer), null, null, null, 0, null, null, null, null, 0, List.of(),
+                        "", false, 0, "", null, null, false, null, null, null, notice, false));
+    }
+
+    private ReviewView itemView(ReviewService.ItemView item, String mode, String chosen, String rationale,
+                                String[] errors, String notice) {
+        RubricSpec spec = item.rubric().spec();
+        List<LevelOption> levels = levelOptions(spec, chosen);
+        var trace = item.trace();
+        var judge = item.judge();
+        boolean skipped = "edit".equals(mode) && item.myLabel() == null;
+        return new ReviewView(item.queue(), mode, item.progress(), item.offer().leaseId(),
+                item.offer().token().toString(), "edit".equals(mode) ? null : item.offer().expiresAt(), trace.id,
+                TraceContent.of(trace.inputs), TraceContent.of(trace.outputs), TraceContent.of(trace.expectations),
+                item.queue().judgeName, item.rubric().version, levels, spec.guidelines(), spec.rationaleRequired(),
+                spec.minRationaleLength(), rationale == null ? "" : rationale,
+                judge == null ? null : judge.value, judge == null ? null : judge.rationale, skipped,
+                errors == null ? null : errors[0], errors == null ? null : errors[1], errors == null ? null : errors[2],
+                notice, false);
+    }
+
+    /** The rubric's levels as buttons, in rubric order, with {@code chosen} (any spelling of a value) checked. */
+    static List<LevelOption> levelOptions(RubricSpec spec, String chosen) {
+        String canonical = chosen == null ? null : RubricValues.canonical(spec, chosen).orElse(null);
+        var levels = new ArrayList<LevelOption>();
+        for (int i = 0; i < spec.levels().size(); i++) {
+            RubricLevel level = spec.levels().get(i);
+            String value = level.value().strip();
+            levels.add(new LevelOption(i, i < KEYED_LEVELS ? String.valueOf(i + 1) : "", value,
+                    level.label() == null || level.label().isBlank() ? value : level.label(), level.definition(),
+                    RubricValues.isNegative(spec, value), value.equals(canonical)));
+        }
+        return levels;
+    }
+
+    /** One handler, two answers: the item region for htmx (with the notice out of band), else the whole page. */
+    private static Response answer(int status, ReviewView view, HttpHeaders headers, String pushUrl) {
+        boolean htmx = Htmx.isHtmx(headers);
+        var response = Response.status(status)
+                .entity(htmx ? Templates.review$item(view.withOob()) : Templates.review(view))
+                .header(HttpHeaders.VARY, Htmx.REQUEST);
+        if (htmx && pushUrl != null) {
+            response.header(Htmx.PUSH_URL, pushUrl);
+        }
+        return response.build();
+    }
+
+    private static long leaseId(String raw) {
+        try {
+            return Long.parseLong(raw == null ? "" : raw.strip());
+        } catch (NumberFormatException e) {
+            throw ProblemException.notFound("No lease '" + raw + "' of yours.");
+        }
+    }
+
+    private ReviewService.Reviewer reviewer() {
+        return new ReviewService.Reviewer(user.subject(), user.username());
+    }
+}

@@ -1,0 +1,279 @@
+package dev.jury.review;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Admin queue pages: the create form with its shortfall choices, the queue page, membership, exports, roles. */
+@QuarkusTest
+@TestSecurity(user = "admin", roles = {"admin", "reviewer"})
+class QueueResourceTest {
+
+    @Inject
+    ReviewFixtures fixtures;
+
+    @Inject
+    ReviewService reviews;
+
+    @Inject
+    ObjectMapper json;
+
+    String experiment;
+
+    /** 12 predicted negatives, 28 positives (the numbers of QueueApiTest's shortfall). */
+    String seeded() throws SQLException {
+        experiment = fixtures.experiment();
+        fixtures.traces(experiment, 12, 28);
+        return experiment;
+    }
+
+    RequestSpecification form(Response page) {
+        return given().redirects().follow(false).cookies(page.getCookies())
+                .formParam("csrf-token", ReviewFixtures.csrf(page));
+    }
+
+    RequestSpecification createForm(Response page, String name, String size, String balance) {
+        return form(page).formParam("name", name).formParam("judge", ReviewFixtures.JUDGE)
+                .formParam("size", size).formParam("reviewers_per_item", "2").formParam("balance", balance)
+                .formParam("blind", "true").formParam("consensus_rule", "majority").formParam("lease_minutes", "10")
+                .formParam("members", "alice").formParam("more_members", "zoe, yann").formParam("seed", "7");
+    }
+
+    static long queueId(Response created) {
+        String location = created.getHeader("Location");
+        return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+    }
+
+    @Test
+    void listShowsTheFormWithTheExperimentsJudges() throws SQLException {
+        seeded();
+        given().get("/experiments/" + experiment + "/queues").then().statusCode(200)
+                .body(containsString("New review queue"))
+                .body(containsString("<option value=\"correct\" selected>correct</option>"))
+                .body(containsString("name=\"blind\" value=\"true\" checked"))
+                .body(containsString("value=\"0.30\""));
+    }
+
+    @Test
+    void formCreatesABalancedQueueAndRedirectsToItsPage() throws SQLException {
+        seeded();
+        Response page = given().get("/experiments/" + experiment + "/queues");
+        Response created = createForm(page, "first pass", "20", "0.30")
+                .post("/experiments/" + experiment + "/queues");
+        created.then().statusCode(303).header("Location", containsString("/queues/"));
+        long id = queueId(created);
+        var queue = fixtures.count("SELECT size FROM review_queue WHERE id = ? AND balance = 'BALANCED' AND blind", id);
+        assertEquals(20, queue);
+        assertEquals(3, fixtures.count("SELECT count(*) FROM queue_member WHERE queue_id = ?", id),
+                "ticked alice plus typed zoe and yann");
+        given().get("/queues/" + id).then().statusCode(200)
+                .body(containsString("first pass"))
+                .body(containsString("0 / 20"))
+                .body(containsString("hx-trigger=\"every 5s\""))
+                .body(containsString("/experiments/" + experiment + "/rubrics/correct/versions/1"))
+                .body(containsString("queue.created"));
+        given().get("/experiments/" + experiment + "/queues").then().body(containsString("first pass"))
+                .body(containsString("balanced"));
+    }
+
+    @Test
+    void shortfallShowsBothChoicesAndEachWorks() throws SQLException {
+        seeded();
+        Response page = given().get("/experiments/" + experiment + "/queues");
+        // ⌈0.35·40⌉ = 14 per side; the pool has 12 predicted negatives; 34 is the largest balanced size
+        createForm(page, "too big", "40", "0.35").post("/experiments/" + experiment + "/queues")
+                .then().statusCode(409)
+                .body(containsString("pool has 12 predicted negatives; a balanced queue of 40 needs 14"))
+                .body(containsString("Create a balanced queue of 34"))
+                .body(containsString("Create anyway, marked unbalanced"))
+                .body(containsString("value=\"too big\""))
+                .body(containsString("value=\"zoe, yann\""));
+
+        Response smaller = createForm(page, "too big", "40", "0.35").formParam("choice", "smaller")
+                .formParam("balanced_size", "34").post("/experiments/" + experiment + "/queues");
+        smaller.then().statusCode(303);
+        assertEquals(34, fixtures.count("SELECT size FROM review_queue WHERE id = ? AND balance = 'BALANCED'",
+                queueId(smaller)));
+
+        Response anyway = createForm(page, "unbalanced one", "40", "0.35").formParam("choice", "unbalanced")
+                .formParam("balanced_size", "34").post("/experiments/" + experiment + "/queues");
+        anyway.then().statusCode(303);
+        assertEquals(40, fixtures.count("SELECT size FROM review_queue WHERE id = ? AND balance = 'UNBALANCED'",
+                queueId(anyway)));
+        given().get("/queues/" + queueId(anyway)).then().statusCode(200).body(containsString("unbalanced"));
+    }
+
+    @Test
+    void badInputIsShownInlineWithEverythingTypedKept() throws SQLException {
+        seeded();
+        Response page = given().get("/experiments/" + experiment + "/queues");
+        form(page).formParam("name", "typed name").formParam("judge", "correct").formParam("size", "lots")
+                .formParam("reviewers_per_item", "2").formParam("balance", "0.3").formParam("lease_minutes", "10")
+                .formParam("from", "yesterday").formParam("more_members", "zoe")
+                .post("/experiments/" + experiment + "/queues")
+                .then().statusCode(422)
+                .body(containsString("The size must be a whole number of items, e.g. 200; got &#39;lots&#39;."))
+                .body(containsString("A date is written yyyy-mm-dd"))
+                .body(containsString("value=\"typed name\"")).body(containsString("value=\"lots\""))
+                .body(containsString("value=\"zoe\""));
+        form(page).formParam("name", "k too big").formParam("judge", "correct").formParam("size", "10")
+                .formParam("reviewers_per_item", "11").formParam("balance", "0.3").formParam("lease_minutes", "10")
+                .post("/experiments/" + experiment + "/queues")
+                .then().statusCode(422).body(containsString("Reviewers per item must be between 1 and 10."))
+                .body(containsString("value=\"k too big\""));
+        assertEquals(0, fixtures.count("""
+                SELECT count(*) FROM review_queue q JOIN experiment e ON e.id = q.experiment_id WHERE e.name = ?""",
+                experiment));
+    }
+
+    @Test
+    void closeAndReopen() throws SQLException {
+        var queue = fixtures.queue(seeded(), 10, 2, true, List.of("alice"));
+        Response page = given().get("/queues/" + queue.id);
+        form(page).post("/queues/" + queue.id + "/close").then().statusCode(303);
+        assertEquals("CLOSED", fixtures.text("SELECT status FROM review_queue WHERE id = ?", queue.id));
+        given().get("/queues/" + queue.id).then().body(containsString("Reopen the queue"))
+                .body(containsString("queue.closed"));
+        form(page).post("/queues/" + queue.id + "/reopen").then().statusCode(303);
+        assertEquals("OPEN", fixtures.text("SELECT status FROM review_queue WHERE id = ?", queue.id));
+        // without the CSRF token the form post is refused
+        given().redirects().follow(false).post("/queues/" + queue.id + "/close").then().statusCode(400);
+        assertEquals("OPEN", fixtures.text("SELECT status FROM review_queue WHERE id = ?", queue.id));
+    }
+
+    @Test
+    void addAndRemoveMembers() throws SQLException {
+        var queue = fixtures.queue(seeded(), 10, 2, true, List.of("alice"));
+        Response page = given().get("/queues/" + queue.id);
+        form(page).formParam("more_members", "dave erin").post("/queues/" + queue.id + "/members")
+                .then().statusCode(303);
+        assertTrue(QueueMember.isMember(queue.id, "dave"));
+        assertTrue(QueueMember.isMember(queue.id, "erin"));
+        form(page).formParam("more_members", "").post("/queues/" + queue.id + "/members")
+                .then().statusCode(422).body(containsString("Tick a reviewer or type at least one username."));
+        form(page).formParam("username", "dave").post("/queues/" + queue.id + "/members/remove")
+                .then().statusCode(303);
+        assertFalse(QueueMember.isMember(queue.id, "dave"));
+        given().get("/queues/" + queue.id).then().body(containsString("queue.member_removed"))
+                .body(containsString("erin"));
+    }
+
+    @Test
+    void htmxPollingGetsOnlyTheLiveRegion() throws SQLException {
+        var queue = fixtures.queue(seeded(), 10, 2, true, List.of("alice"));
+        given().header("HX-Request", "true").get("/queues/" + queue.id).then().statusCode(200)
+                .header("Vary", containsString("HX-Request"))
+                .body(startsWith("<section id=\"live\"")).body(not(containsString("<html")));
+    }
+
+    /** alice labels three items and edits one; bob skips one: four assessments in the queue. */
+    ReviewQueue labelled() throws SQLException {
+        var queue = fixtures.queue(seeded(), 10, 2, true, List.of("alice", "bob"));
+        var alice = new ReviewService.Reviewer("alice-subject", "alice");
+        long firstLease = 0;
+        for (int i = 0; i < 3; i++) {
+            var item = reviews.next(queue.id, alice).orElseThrow();
+            if (i == 0) {
+                firstLease = item.offer().leaseId();
+            }
+            reviews.submit(item.offer().leaseId(), alice, item.offer().token().toString(), i == 1 ? "no" : "yes",
+                    "reason, with \"quotes\"\nand a line " + i);
+        }
+        reviews.edit(firstLease, alice, "no", "changed");
+        var bob = new ReviewService.Reviewer("bob-subject", "bob");
+        var item = reviews.next(queue.id, bob).orElseThrow();
+        reviews.skip(item.offer().leaseId(), bob, item.offer().token().toString(), "unsure");
+        return queue;
+    }
+
+    @Test
+    void exportsWriteOneRowPerAssessment() throws Exception {
+        var queue = labelled();
+        long assessments = fixtures.count("SELECT count(*) FROM assessment WHERE queue_id = ?", queue.id);
+        assertEquals(4, assessments);
+
+        String jsonl = given().get("/api/v1/queues/" + queue.id + "/labels.jsonl").then().statusCode(200)
+                .contentType(containsString("application/x-ndjson"))
+                .header("Content-Disposition", containsString("labels.jsonl")).extract().asString();
+        var lines = jsonl.strip().split("\n");
+        assertEquals(assessments, lines.length, jsonl);
+        var rows = new ArrayList<JsonNode>();
+        for (String line : lines) {
+            rows.add(json.readTree(line));
+        }
+        assertEquals("alice-subject", rows.get(0).path("source").path("id").asText());
+        assertEquals("HUMAN", rows.get(0).path("source").path("type").asText());
+        assertEquals(1, rows.get(0).path("rubric_version").asInt());
+        assertEquals(rows.get(3).path("assessment_id").asLong(), rows.get(0).path("superseded_by").asLong(),
+                "the edit supersedes the first label");
+        assertTrue(rows.get(3).path("superseded_by").isNull());
+        assertTrue(rows.get(0).has("time_spent_ms") && rows.get(0).has("created_at") && rows.get(0).has("extra"));
+
+        String csv = given().get("/api/v1/queues/" + queue.id + "/labels.csv").then().statusCode(200)
+                .contentType(containsString("text/csv")).extract().asString();
+        assertTrue(csv.startsWith(LabelExport.CSV_HEADER + "\r\n"), csv);
+        assertTrue(csv.contains("\"reason, with \"\"quotes\"\"\nand a line 0\""), csv);
+        assertEquals(assessments + 1, csv.split("\r\n").length);
+
+        JsonNode mlflow = json.readTree(given().get("/api/v1/queues/" + queue.id + "/labels.mlflow.json")
+                .then().statusCode(200).contentType(containsString("application/json")).extract().asString());
+        assertTrue(mlflow.isArray());
+        assertEquals(assessments, mlflow.size());
+        JsonNode old = mlflow.get(0);
+        JsonNode edit = mlflow.get(3);
+        assertEquals("correct", old.path("assessment_name").asText());
+        assertEquals("HUMAN", old.path("source").path("source_type").asText());
+        assertEquals("alice-subject", old.path("source").path("source_id").asText());
+        assertEquals("yes", old.path("feedback").path("value").asText());
+        assertTrue(old.path("create_time_ms").isIntegralNumber());
+        assertTrue(old.path("create_time").asText().endsWith("Z"));
+        assertFalse(old.path("valid").asBoolean(), "a superseded label is no longer valid, as in MLflow");
+        assertTrue(edit.path("valid").asBoolean());
+        assertEquals(old.path("assessment_id").asText(), edit.path("overrides").asText());
+        assertEquals("changed", edit.path("rationale").asText());
+        assertEquals(String.valueOf(queue.id), edit.path("metadata").path("jury.queue_id").asText());
+
+        given().get("/api/v1/queues/999999999/labels.csv").then().statusCode(404)
+                .contentType(containsString("application/problem+json"));
+    }
+
+    @Test
+    @TestSecurity(user = "alice", roles = "reviewer")
+    void reviewersAreForbiddenOnAdminPagesAndExports() throws SQLException {
+        var queue = fixtures.queue(seeded(), 10, 2, true, List.of("alice"));
+        given().get("/experiments/" + experiment + "/queues").then().statusCode(403);
+        given().get("/queues/" + queue.id).then().statusCode(403);
+        given().get("/api/v1/queues/" + queue.id + "/labels.jsonl").then().statusCode(403);
+        given().get("/api/v1/queues/" + queue.id + "/labels.csv").then().statusCode(403);
+        given().get("/api/v1/queues/" + queue.id + "/labels.mlflow.json").then().statusCode(403);
+        given().get("/experiments/" + experiment + "/traces/1/adjudicate?name=correct").then().statusCode(403);
+        // and the review page is theirs
+        given().get("/review/" + queue.id).then().statusCode(200);
+    }
+
+    @Test
+    void unknownQueueIsANotFoundPage() {
+        given().get("/queues/999999999").then().statusCode(404).contentType(containsString("text/html"))
+                .body(containsString("No review queue 999999999"));
+        given().get("/experiments/no-such-" + UUID.randomUUID().toString().substring(0, 4) + "/queues")
+                .then().statusCode(404);
+    }
+}
