@@ -70,11 +70,15 @@ class RouteRulesTest {
                 && body.get("content") instanceof Map<?, ?> content && !content.isEmpty()) {
             return (String) content.keySet().iterator().next();
         }
-        return "application/json";
+        return null; // no body declared: send none
     }
 
     private static Response call(Route route) {
-        var request = given().redirects().follow(false).contentType(route.consumes());
+        var request = given().redirects().follow(false);
+        if (route.consumes() == null) {
+            return request.request(route.method(), route.concretePath());
+        }
+        request = request.contentType(route.consumes());
         if (route.consumes().startsWith("application/x-www-form-urlencoded")) {
             request = request.formParam("probe", "1");
         } else if (route.consumes().startsWith("multipart/")) {
