@@ -241,6 +241,25 @@ class JudgeRunTest {
     }
 
     @Test
+    void aTimeoutIsRecordedAsThatTracesErrorAndTheRunCompletes() throws Exception {
+        // The test profile gives 'ollama' a 300 ms timeout and 2 retries (LlmFakeServer).
+        seed(3, "ollama");
+        stubDefault("{\"result\": \"yes\", \"rationale\": \"quick\"}");
+        stubCase(2, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withFixedDelay(1_500).withBody(completion("{\"result\": \"no\", \"rationale\": \"too late\"}")));
+        int jobId = given().contentType(ContentType.JSON).body(Map.of())
+                .post("/api/v1/experiments/" + experiment + "/judges/correct/runs")
+                .then().statusCode(202).extract().path("job_id");
+        Job job = await(jobId);
+        assertEquals(JobStatus.SUCCEEDED, job.status, job.error);
+        assertEquals(3, job.progressDone);
+        assertEquals(1, job.progressErrors);
+        assertEquals(1, count("SELECT count(*) FROM assessment a JOIN trace t ON t.id = a.trace_id"
+                + " WHERE a.source_id = 'judge:correct@v1' AND NOT a.valid AND a.error LIKE 'timeout%'"
+                + " AND t.outputs::text LIKE '%case-2 %'"));
+    }
+
+    @Test
     void runsOverATagOnly() throws Exception {
         List<Long> traces = seed(4, "openai-compatible");
         stubDefault("{\"result\": \"yes\", \"rationale\": \"tagged\"}");
