@@ -164,7 +164,7 @@ public class AgreementResource {
         }
         String selectedQueue = form.queue() == null ? "" : form.queue().strip();
         List<Choice> queues = new ArrayList<>();
-        queues.add(new Choice("", "all labels (any queue, imports)", selectedQueue.isEmpty()));
+        queues.add(new Choice("", "all labels", selectedQueue.isEmpty()));
         for (ReviewQueue queue : ReviewQueue.listForExperiment(experiment.id)) {
             queues.add(new Choice(String.valueOf(queue.id), queue.name + " (" + queue.judgeName + ")",
                     String.valueOf(queue.id).equals(selectedQueue)));
