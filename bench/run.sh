@@ -4,7 +4,7 @@
 # on loopback and prints p50/p95/p99, throughput and errors per scenario (also as JSON under target/bench/).
 # Everything it starts is stopped again by PID when it ends.
 #
-#   bench/run.sh                       # all scenarios (now: bulk-ingest)
+#   bench/run.sh                       # all scenarios (now: bulk-ingest, agreement-report)
 #   BENCH_SCENARIOS="bulk-ingest" bench/run.sh
 #   BENCH_RESET=1 bench/run.sh         # drop and recreate jury_bench first
 #

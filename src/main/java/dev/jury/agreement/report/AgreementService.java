@@ -242,7 +242,7 @@ public class AgreementService {
         CurrentLabels.Rows rows = labels.humans;
         // Two spellings of the name ("Quality", "quality") can give one source two current labels on a trace;
         // then the newer must win, so the rows go in id order. Otherwise the database order is as good.
-        int[] order = labels.spellings.size() > 1 ? rows.orderById() : null;
+        int[] order = labels.foreignSpelling ? rows.orderById() : null;
         RatingTable.Builder builder = RatingTable.builder(categories);
         long[][] millis = new long[labels.sources.size()][];
         int[] timed = new int[labels.sources.size()];

@@ -1,5 +1,7 @@
 package dev.jury.agreement.report;
 
+import org.postgresql.PGStatement;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,10 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The current valid labels of one name in one experiment, read in a single streaming query into primitive arrays:
@@ -39,8 +39,11 @@ final class CurrentLabels {
     private final Map<String, Integer> sourceIndex = new HashMap<>();
     final List<String> values = new ArrayList<>();
     private final Map<String, Integer> valueIndex = new HashMap<>();
-    /** Spellings of the name seen among human rows; more than one means a source may have two current labels. */
-    final Set<String> spellings = new HashSet<>();
+    /**
+     * Whether a human label spells the name otherwise than the rubric ("Quality ", imported with its trace): then a
+     * source may have two current labels on one trace, one per spelling, and the newer must win.
+     */
+    boolean foreignSpelling;
 
     /** Growable columns of one kind of row. */
     static final class Rows {
@@ -90,13 +93,18 @@ final class CurrentLabels {
      */
     static CurrentLabels load(Connection connection, int fetchSize, long experimentId, String foldedName,
                               Long queueId, Instant from, Instant to) throws SQLException {
+        // Every column costs per row, and a million rows is the case to be fast for: the kind of source is
+        // decided here (0 rater, 1 adjudication, 2 judge) and the name is only compared. "name = ? OR …" lets the
+        // usual canonical spelling skip the trim and case-fold.
         StringBuilder sql = new StringBuilder("""
-                SELECT a.id, a.trace_id, a.source_type, a.source_id, a.value, a.rubric_version_id, a.time_spent_ms,
-                       a.name
+                SELECT a.id, a.trace_id, a.source_id, a.value,
+                       CASE WHEN a.source_type = 'LLM_JUDGE' THEN 2
+                            WHEN a.source_id LIKE 'adjudication:%' THEN 1 ELSE 0 END,
+                       a.rubric_version_id, a.time_spent_ms, a.name <> ?
                   FROM assessment a
                   JOIN trace t ON t.id = a.trace_id
                  WHERE t.experiment_id = ?
-                   AND lower(btrim(a.name)) = ?
+                   AND (a.name = ? OR lower(btrim(a.name)) = ?)
                    AND a.superseded_by IS NULL AND a.valid AND a.error IS NULL AND a.value IS NOT NULL
                    AND a.source_type IN ('HUMAN', 'LLM_JUDGE')""");
         String rater = "a.source_type = 'HUMAN' AND a.source_id NOT LIKE 'adjudication:%'";
@@ -110,13 +118,17 @@ final class CurrentLabels {
             sql.append("\n   AND (NOT (").append(rater).append(") OR a.created_at < ?)");
         }
         CurrentLabels labels = new CurrentLabels();
-        // The PostgreSQL driver streams through a cursor only with auto-commit off and a fetch size set;
-        // the caller's transaction provides the former.
+        // The PostgreSQL driver streams through a cursor only with auto-commit off (the caller's transaction) and a
+        // fetch size; numbers travel in binary only once a statement is server-prepared, which threshold -1 forces
+        // from the first execution.
         try (PreparedStatement select = connection.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY,
                 ResultSet.CONCUR_READ_ONLY)) {
+            select.unwrap(PGStatement.class).setPrepareThreshold(-1);
             select.setFetchSize(fetchSize);
             int p = 1;
+            select.setString(p++, foldedName);
             select.setLong(p++, experimentId);
+            select.setString(p++, foldedName);
             select.setString(p++, foldedName);
             if (queueId != null) {
                 select.setLong(p++, queueId);
@@ -139,14 +151,14 @@ final class CurrentLabels {
     private void accept(ResultSet rs) throws SQLException {
         long id = rs.getLong(1);
         long trace = rs.getLong(2);
-        String type = rs.getString(3);
-        String source = rs.getString(4);
-        int value = intern(rs.getString(5), values, valueIndex);
-        if (type.equals("LLM_JUDGE")) {
+        String source = rs.getString(3);
+        int value = intern(rs.getString(4), values, valueIndex);
+        int kind = rs.getInt(5);
+        if (kind == 2) {
             judges.add(id, trace, intern(source, sources, sourceIndex), value, 0, -1);
             return;
         }
-        if (source.startsWith(ADJUDICATION_PREFIX)) {
+        if (kind == 1) {
             Long previous = adjudicationId.get(trace);
             if (previous == null || previous < id) {
                 adjudicationId.put(trace, id);
@@ -159,10 +171,7 @@ final class CurrentLabels {
         if (rs.wasNull()) {
             millis = -1;
         }
-        String name = rs.getString(8);
-        if (spellings.size() < 2) {
-            spellings.add(name);
-        }
+        foreignSpelling |= rs.getBoolean(8);
         humans.add(id, trace, intern(source, sources, sourceIndex), value, rubricVersion, millis);
     }
 

@@ -201,6 +201,41 @@ class AgreementApiTest {
     }
 
     @Test
+    void namesMatchAfterTrimAndCaseFoldAndOfTwoSpellingsTheNewerLabelWins() {
+        String exp = AgreementFixtures.experiment();
+        rubric(exp, "quality", categorical(LEVELS, "bad"));
+        List<Long> traces = traces(exp, 10);
+        // Imported with traces, in the spelling of the source system and without a rubric version: e0 says "bad"
+        // on trace 0, and a fourth source labels trace 1. The first row is stored before e0's "good" below but
+        // carries the higher id (the newer label), so reading in storage order would let the wrong one win.
+        sql("INSERT INTO assessment (id, trace_id, name, value, source_type, source_id, valid) OVERRIDING SYSTEM VALUE "
+                + "VALUES (?1, ?2, ' Quality', 'Bad', 'HUMAN', 'e0', TRUE)",
+                8_000_000_000_000_000L + traces.get(0), traces.get(0));
+        sql("INSERT INTO assessment (trace_id, name, value, source_type, source_id, valid) "
+                + "VALUES (?1, 'QUALITY', 'ok', 'HUMAN', 'e3', TRUE)", traces.get(1));
+        logMatrix(exp, "quality", traces, LEVELS, E0, E1, E2);
+
+        JsonPath json = report(exp, "name=quality&bootstrap=0");
+        int[] e0 = E0.clone();
+        e0[0] = 2;
+        int[] e3 = {-1, 1, -1, -1, -1, -1, -1, -1, -1, -1};
+        RatingTable.Builder builder = RatingTable.builder(3);
+        int[][] sources = {e0, E1, E2, e3};
+        for (int s = 0; s < sources.length; s++) {
+            for (int t = 0; t < 10; t++) {
+                builder.add(traces.get(t), "e" + s, sources[s][t]);
+            }
+        }
+        AgreementReport expected = AgreementReport.of(builder.build(), Scale.ordinal(3).withNegative(2))
+                .bootstrap(Bootstrap.none()).compute();
+        assertEquals(4, json.getInt("raters"));
+        assertEquals(31, json.getInt("ratings"), "e0's two current labels on trace 0 count once");
+        assertEquals(expected.alpha(KrippendorffAlpha.Level.ORDINAL).value(),
+                value(json, "krippendorff_alpha.ordinal"), EXACT);
+        assertEquals(expected.percentAgreement().value(), value(json, "percent_agreement"), EXACT);
+    }
+
+    @Test
     void invalidRowsFailedJudgeCallsAndForeignValuesAreLeftOutAndTheLastIsCounted() {
         String exp = AgreementFixtures.experiment();
         rubric(exp, "quality", categorical(LEVELS, "bad"));
