@@ -389,21 +389,13 @@ public class AgreementService {
                 reason[u] = 2;
             }
         }
-        List<Integer> units = new ArrayList<>();
-        for (int u = 0; u < reason.length; u++) {
-            if (reason[u] != 0) {
-                units.add(u);
-            }
+        int total = 0;
+        for (byte r : reason) {
+            total += r != 0 ? 1 : 0;
         }
-        Comparator<Integer> byTrace = Comparator.comparingLong(u -> (Long) table.unitKey(u));
-        Comparator<Integer> order = switch (sort) {
-            case "newest" -> byTrace.reversed();
-            case "labels" -> Comparator.<Integer>comparingInt(table::ratingsOf).reversed().thenComparing(byTrace);
-            default -> byTrace;
-        };
+        int[] units = firstInOrder(table, reason, total, sort, config.maxDisagreements());
         List<String> values = RubricValues.allowedValues(spec);
-        List<AgreementResult.Disagreement> shown = units.stream().sorted(order).limit(config.maxDisagreements())
-                .map(u -> {
+        List<AgreementResult.Disagreement> shown = Arrays.stream(units).mapToObj(u -> {
                     long[] counts = new long[values.size()];
                     for (int r = 0; r < table.raterCount(); r++) {
                         int v = table.value(u, r);
@@ -425,7 +417,52 @@ public class AgreementService {
                             latest == null ? null : latest.version(),
                             reason[u] == 1 ? "no_consensus" : "judge_differs");
                 }).toList();
-        return new Disagreements(shown, units.size());
+        return new Disagreements(shown, total);
+    }
+
+    /**
+     * The first {@code limit} listed units in the requested order, sorting primitive trace ids: a large report can
+     * have a hundred thousand disagreements, of which only the first few hundred are shown.
+     */
+    private static int[] firstInOrder(RatingTable table, byte[] listed, int total, String sort, int limit) {
+        long[] traces = new long[total];
+        int n = 0;
+        for (int u = 0; u < listed.length; u++) {
+            if (listed[u] != 0) {
+                traces[n++] = (Long) table.unitKey(u);
+            }
+        }
+        Arrays.sort(traces);
+        int take = Math.min(limit, total);
+        int[] units = new int[take];
+        if (sort.equals("labels")) {
+            // Most labels first, oldest trace first among equals: a stable counting sort of the sorted traces by
+            // their (few distinct) rating counts, read from the top.
+            int[] ratings = new int[total];
+            int most = 0;
+            for (int i = 0; i < total; i++) {
+                ratings[i] = table.ratingsOf(table.unitIndex(traces[i]));
+                most = Math.max(most, ratings[i]);
+            }
+            int[] before = new int[most + 2];
+            for (int r : ratings) {
+                before[most - r + 1]++;
+            }
+            for (int m = 1; m < before.length; m++) {
+                before[m] += before[m - 1];
+            }
+            for (int i = 0; i < total; i++) {
+                int at = before[most - ratings[i]]++;
+                if (at < take) {
+                    units[at] = table.unitIndex(traces[i]);
+                }
+            }
+            return units;
+        }
+        for (int i = 0; i < take; i++) {
+            units[i] = table.unitIndex(sort.equals("newest") ? traces[total - 1 - i] : traces[i]);
+        }
+        return units;
     }
 
     private static List<AgreementResult.ValueCount> skippedValues(CurrentLabels labels, long[] skippedByValue) {

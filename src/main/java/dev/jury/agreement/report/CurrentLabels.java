@@ -25,7 +25,8 @@ import java.util.Map;
  */
 final class CurrentLabels {
 
-    static final String ADJUDICATION_PREFIX = "adjudication:";
+    /** Memory for the join of labels to the experiment's traces, for this transaction only. */
+    static final String WORK_MEM = "32MB";
 
     /** Human rater labels (adjudications excluded), in the order the database returned them. */
     final Rows humans = new Rows();
@@ -94,12 +95,12 @@ final class CurrentLabels {
     static CurrentLabels load(Connection connection, int fetchSize, long experimentId, String foldedName,
                               Long queueId, Instant from, Instant to) throws SQLException {
         // Every column costs per row, and a million rows is the case to be fast for: the kind of source is
-        // decided here (0 rater, 1 adjudication, 2 judge) and the name is only compared. "name = ? OR …" lets the
-        // usual canonical spelling skip the trim and case-fold.
+        // decided here (null for a rater — nulls cost nothing on the wire —, 1 adjudication, 2 judge) and the name
+        // is only compared. "name = ? OR …" lets the usual canonical spelling skip the trim and case-fold.
         StringBuilder sql = new StringBuilder("""
                 SELECT a.id, a.trace_id, a.source_id, a.value,
                        CASE WHEN a.source_type = 'LLM_JUDGE' THEN 2
-                            WHEN a.source_id LIKE 'adjudication:%' THEN 1 ELSE 0 END,
+                            WHEN a.source_id LIKE 'adjudication:%' THEN 1 END,
                        a.rubric_version_id, a.time_spent_ms, a.name <> ?
                   FROM assessment a
                   JOIN trace t ON t.id = a.trace_id
@@ -118,6 +119,10 @@ final class CurrentLabels {
             sql.append("\n   AND (NOT (").append(rater).append(") OR a.created_at < ?)");
         }
         CurrentLabels labels = new CurrentLabels();
+        // The hash of an experiment's trace ids (250,000 traces ≈ 7 MB) spills to disk at the default 4 MB.
+        try (var session = connection.createStatement()) {
+            session.execute("SET LOCAL work_mem = '" + WORK_MEM + "'");
+        }
         // The PostgreSQL driver streams through a cursor only with auto-commit off (the caller's transaction) and a
         // fetch size; numbers travel in binary only once a statement is server-prepared, which threshold -1 forces
         // from the first execution.

@@ -326,6 +326,29 @@ class AgreementApiTest {
     }
 
     @Test
+    void disagreementsComeInTheRequestedOrder() {
+        String exp = AgreementFixtures.experiment();
+        rubric(exp, "quality", categorical(LEVELS, "bad"));
+        List<Long> traces = traces(exp, 4);
+        // Traces 0–2 have no consensus (2, 3 and 2 labels); trace 3 has one.
+        logMatrix(exp, "quality", traces, LEVELS, new int[] {0, 0, 0, 1}, new int[] {2, 2, 2, 1},
+                new int[] {-1, 1, -1, 1});
+        List<Long> oldest = List.of(traces.get(0), traces.get(1), traces.get(2));
+        assertEquals(oldest, longs(report(exp, "name=quality&bootstrap=0").getList("disagreements.trace_id")));
+        assertEquals(List.of(traces.get(2), traces.get(1), traces.get(0)),
+                longs(report(exp, "name=quality&bootstrap=0&sort=newest").getList("disagreements.trace_id")));
+        JsonPath byLabels = report(exp, "name=quality&bootstrap=0&sort=labels");
+        assertEquals(List.of(traces.get(1), traces.get(0), traces.get(2)),
+                longs(byLabels.getList("disagreements.trace_id")));
+        assertEquals(List.of(3, 2, 2), byLabels.getList("disagreements.ratings"));
+        assertEquals(3, byLabels.getInt("disagreements_total"));
+    }
+
+    static List<Long> longs(List<Object> numbers) {
+        return numbers.stream().map(n -> ((Number) n).longValue()).toList();
+    }
+
+    @Test
     void labelsUnderSeveralRubricVersionsAreReportedPerVersionNewestFirst() {
         String exp = AgreementFixtures.experiment();
         rubric(exp, "quality", categorical(LEVELS, "bad"));
