@@ -34,10 +34,6 @@ public record AgreementQuery(String name, Long queueId, Integer rubricVersion, I
         sort = sort == null || sort.isBlank() ? "trace" : sort;
     }
 
-    public static AgreementQuery of(String name) {
-        return new AgreementQuery(name, null, null, null, null, null, null);
-    }
-
     /**
      * Reads the query string. Malformed values are a 400 naming the parameter; values that are well-formed but
      * name nothing (an unknown queue) are the service's 404.

@@ -40,11 +40,6 @@ public record EstimateView(Double value, List<Double> ci, Long n, String status,
         return status.replace('_', ' ') + " — " + reason;
     }
 
-    /** The value alone, two decimals; "—" when undefined. */
-    public String point() {
-        return value == null ? "—" : format(value);
-    }
-
     /** A share as a percentage with one decimal: {@code 91.3%}. */
     public String percent() {
         return value == null ? "—" : String.format(Locale.ROOT, "%.1f%%", value * 100);
