@@ -84,8 +84,12 @@ public class JudgeRunHandler implements JobHandler {
         ctx.info("Judge " + sourceId + " over " + selected.size() + " traces" + (done > 0 ? " (" + done
                 + " already assessed" + (ctx.isResumed() ? ", resuming" : "") + ")" : "") + ", concurrency " + concurrency);
 
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, concurrency));
-        Semaphore inFlight = new Semaphore(Math.max(1, concurrency) * 2);
+        // More threads than LLM calls in flight: while some threads load a trace or store a verdict, the others
+        // keep exactly `concurrency` calls waiting on the provider, so the run is limited by the LLM, not by us.
+        int calls = Math.max(1, concurrency);
+        ExecutorService pool = Executors.newFixedThreadPool(calls + Math.max(2, calls / 2));
+        Semaphore inFlight = new Semaphore(calls * 2);
+        Semaphore llmCalls = new Semaphore(calls);
         var futures = new ArrayList<Future<?>>();
         var notConfigured = new java.util.concurrent.atomic.AtomicReference<String>();
         try {
@@ -96,7 +100,8 @@ public class JudgeRunHandler implements JobHandler {
                 inFlight.acquire();
                 futures.add(pool.submit(() -> {
                     try {
-                        assessOne(ctx, setup, name, sourceId, versionId, rubricVersionId, traceId, notConfigured);
+                        assessOne(ctx, setup, name, sourceId, versionId, rubricVersionId, traceId, notConfigured,
+                                llmCalls);
                     } finally {
                         inFlight.release();
                     }
@@ -121,14 +126,20 @@ public class JudgeRunHandler implements JobHandler {
 
     private void assessOne(JobContext ctx, JudgeCaller.Setup setup, String name, String sourceId, long versionId,
                            long rubricVersionId, long traceId,
-                           java.util.concurrent.atomic.AtomicReference<String> notConfigured) {
+                           java.util.concurrent.atomic.AtomicReference<String> notConfigured, Semaphore llmCalls) {
         try {
             Trace trace = QuarkusTransaction.requiringNew().call(() -> Trace.<Trace>findById(traceId));
             if (trace == null) {
                 ctx.increment(1, 1);
                 return;
             }
-            var outcome = caller.assess(setup, JudgeCaller.values(trace), null, ctx.jobId());
+            JudgeCaller.Outcome outcome;
+            llmCalls.acquireUninterruptibly();
+            try {
+                outcome = caller.assess(setup, JudgeCaller.values(trace), null, ctx.jobId());
+            } finally {
+                llmCalls.release();
+            }
             var verdict = outcome.verdict();
             if (verdict.isError()) {
                 storeError(ctx.jobId(), traceId, name, sourceId, versionId, rubricVersionId, verdict.error(), verdict.raw());
