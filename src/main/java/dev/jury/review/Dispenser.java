@@ -127,22 +127,7 @@ public class Dispenser {
             }
             long assessmentId = insertLabel(c, queue, traceId, reviewer, canonicalValue, rationale,
                     Instant.now().toEpochMilli() - lease.issuedAt().toEpochMilli());
-            try (var update = c.prepareStatement("""
-                    UPDATE lease SET status = 'SUBMITTED', completed_at = now(), assessment_id = ?, extra = ?
-                     WHERE id = ?""")) {
-                update.setLong(1, assessmentId);
-                update.setBoolean(2, extra);
-                update.setLong(3, leaseId);
-                update.executeUpdate();
-            }
-            if (!extra) {
-                try (var update = c.prepareStatement("""
-                        UPDATE queue_item SET completed = completed + 1, is_full = completed + 1 >= ? WHERE id = ?""")) {
-                    update.setInt(1, queue.k());
-                    update.setLong(2, lease.itemId());
-                    update.executeUpdate();
-                }
-            }
+            complete(c, lease, assessmentId, extra, queue.k());
             refreshConsensus(c, queue, lease.itemId(), traceId, rubric);
             return new Stored(assessmentId, false, extra);
         } catch (SQLException e) {
@@ -186,22 +171,7 @@ public class Dispenser {
                 // A skipped item labelled from 'back' counts like a fresh label when there is room.
                 boolean extra = taken(c, lease.itemId()) >= queue.k();
                 long assessmentId = insertLabel(c, queue, traceId, reviewer, canonicalValue, rationale, null);
-                try (var update = c.prepareStatement("""
-                        UPDATE lease SET status = 'SUBMITTED', completed_at = now(), assessment_id = ?, extra = ?,
-                               skip_reason = NULL WHERE id = ?""")) {
-                    update.setLong(1, assessmentId);
-                    update.setBoolean(2, extra);
-                    update.setLong(3, leaseId);
-                    update.executeUpdate();
-                }
-                if (!extra) {
-                    try (var update = c.prepareStatement(
-                            "UPDATE queue_item SET completed = completed + 1, is_full = completed + 1 >= ? WHERE id = ?")) {
-                        update.setInt(1, queue.k());
-                        update.setLong(2, lease.itemId());
-                        update.executeUpdate();
-                    }
-                }
+                complete(c, lease, assessmentId, extra, queue.k());
                 refreshConsensus(c, queue, lease.itemId(), traceId, rubric);
                 return new Stored(assessmentId, false, extra);
             }
@@ -245,6 +215,30 @@ public class Dispenser {
             refreshConsensus(c, queue, itemId, traceId, rubric);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not refresh trace " + traceId + " in queue " + queueId, e);
+        }
+    }
+
+    /**
+     * Marks the lease submitted with its label; a label that is not extra counts towards the item's k. (A skipped
+     * lease labelled from 'back' loses its skip reason: it is a label now.)
+     */
+    private static void complete(Connection c, LeaseRow lease, long assessmentId, boolean extra, int k)
+            throws SQLException {
+        try (var update = c.prepareStatement("""
+                UPDATE lease SET status = 'SUBMITTED', completed_at = now(), assessment_id = ?, extra = ?,
+                       skip_reason = NULL WHERE id = ?""")) {
+            update.setLong(1, assessmentId);
+            update.setBoolean(2, extra);
+            update.setLong(3, lease.id());
+            update.executeUpdate();
+        }
+        if (!extra) {
+            try (var update = c.prepareStatement(
+                    "UPDATE queue_item SET completed = completed + 1, is_full = completed + 1 >= ? WHERE id = ?")) {
+                update.setInt(1, k);
+                update.setLong(2, lease.itemId());
+                update.executeUpdate();
+            }
         }
     }
 
