@@ -164,16 +164,37 @@ public class LabelExport {
         w.write("\r\n");
     }
 
-    /** RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. Null is an empty cell. */
+    /**
+     * RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. Null is an empty cell. Rationales
+     * and values are reviewers' text: one starting with {@code = + - @}, a tab or a carriage return would run as a
+     * formula in a spreadsheet, so it gets a leading apostrophe (OWASP "CSV injection") — unless the whole text is a
+     * number such as a numeric rubric's {@code -1}, which a spreadsheet reads as that number anyway.
+     */
     static String csvCell(Object value) {
         if (value == null) {
             return "";
         }
         String text = value.toString();
+        if (value instanceof CharSequence && startsLikeFormula(text) && !isNumber(text)) {
+            text = "'" + text;
+        }
         if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
             return text;
         }
         return '"' + text.replace("\"", "\"\"") + '"';
+    }
+
+    private static boolean startsLikeFormula(String text) {
+        return !text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0;
+    }
+
+    private static boolean isNumber(String text) {
+        try {
+            new java.math.BigDecimal(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     static void writeMlflow(JsonGenerator g, QueueStats.LabelRow row, long queueId) throws IOException {
