@@ -52,16 +52,22 @@ public class JudgeCaller {
 
     /** The template values of a stored trace: inputs, outputs, expectations, and the whole trace. */
     public static Map<String, JsonNode> values(Trace trace) {
+        return traceValues(trace.inputs, trace.outputs, trace.expectations, trace.spans);
+    }
+
+    /** The template values of a trace from its columns; {@code expectations} and {@code spans} may be null. */
+    public static Map<String, JsonNode> traceValues(JsonNode inputs, JsonNode outputs, JsonNode expectations,
+                                                    JsonNode spans) {
         ObjectNode whole = JSON.createObjectNode();
-        whole.set("inputs", trace.inputs);
-        whole.set("outputs", trace.outputs);
-        if (trace.expectations != null) {
-            whole.set("expectations", trace.expectations);
+        whole.set("inputs", inputs);
+        whole.set("outputs", outputs);
+        if (expectations != null) {
+            whole.set("expectations", expectations);
         }
-        if (trace.spans != null) {
-            whole.set("spans", trace.spans);
+        if (spans != null) {
+            whole.set("spans", spans);
         }
-        return values(trace.inputs, trace.outputs, trace.expectations, whole);
+        return values(inputs, outputs, expectations, whole);
     }
 
     public static Map<String, JsonNode> values(JsonNode inputs, JsonNode outputs, JsonNode expectations,

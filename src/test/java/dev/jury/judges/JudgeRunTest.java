@@ -280,6 +280,48 @@ class JudgeRunTest {
     }
 
     @Test
+    void aSecondRunReplacesTheFirstRunsErrorsAndKeepsThemAsHistory() throws Exception {
+        List<Long> traces = seed(5, "openai-compatible");
+        stubDefault("{\"result\": \"yes\", \"rationale\": \"first\"}");
+        var failures = List.of(
+                llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).atPriority(1)
+                        .withRequestBody(containing("case-2 answer"))
+                        .withRequestBody(matchingJsonPath("$.model", com.github.tomakehurst.wiremock.client.WireMock.equalTo(model)))
+                        .willReturn(aResponse().withStatus(500).withBody("down"))),
+                llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).atPriority(1)
+                        .withRequestBody(containing("case-4 answer"))
+                        .withRequestBody(matchingJsonPath("$.model", com.github.tomakehurst.wiremock.client.WireMock.equalTo(model)))
+                        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                                .withBody("{not json"))));
+        int first = given().contentType(ContentType.JSON).body(Map.of())
+                .post("/api/v1/experiments/" + experiment + "/judges/correct/runs")
+                .then().statusCode(202).extract().path("job_id");
+        assertEquals(2, await(first).progressErrors);
+
+        failures.forEach(llm::removeStub);
+        stubDefault("{\"result\": \"no\", \"rationale\": \"second\"}");
+        int second = given().contentType(ContentType.JSON).body(Map.of())
+                .post("/api/v1/experiments/" + experiment + "/judges/correct/runs")
+                .then().statusCode(202).extract().path("job_id");
+        Job job = await(second);
+        assertEquals(JobStatus.SUCCEEDED, job.status, job.error);
+        assertEquals(5, job.progressDone);
+        assertEquals(0, job.progressErrors);
+
+        Object ids = traces.toArray(Long[]::new);
+        String source = "judge:correct@v1";
+        // one current row per trace: three verdicts of the first run, two of the second
+        assertEquals(5, count("SELECT count(*) FROM assessment WHERE source_id = ? AND superseded_by IS NULL"
+                + " AND valid AND trace_id = ANY (?)", source, ids));
+        assertEquals(2, count("SELECT count(*) FROM assessment WHERE source_id = ? AND rationale = 'second'"
+                + " AND trace_id = ANY (?)", source, ids));
+        // the two errors are history, each superseded by the verdict that replaced it
+        assertEquals(2, count("SELECT count(*) FROM assessment e JOIN assessment v ON v.id = e.superseded_by"
+                + " WHERE e.source_id = ? AND NOT e.valid AND v.supersedes = e.id AND v.rationale = 'second'"
+                + " AND e.trace_id = ANY (?)", source, ids));
+    }
+
+    @Test
     @TestSecurity(user = "alice", roles = "reviewer")
     void reviewersCannotStartRuns() {
         given().contentType(ContentType.JSON).body(Map.of()).post("/api/v1/experiments/x/judges/y/runs")
