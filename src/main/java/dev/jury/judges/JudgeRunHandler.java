@@ -49,6 +49,9 @@ public class JudgeRunHandler implements JobHandler {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    VerdictStore verdicts;
+
     @Override
     public String type() {
         return TYPE;
@@ -226,94 +229,15 @@ public class JudgeRunHandler implements JobHandler {
         }
     }
 
-    private void storeVerdict(long jobId, long traceId, String name, String sourceId, long versionId, long rubricVersionId,
-                              dev.jury.judges.Verdict verdict) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                Long previousError = currentError(c, traceId, sourceId);
-                Long id = null;
-                try (var s = c.prepareStatement("""
-                        INSERT INTO assessment (trace_id, name, value, rationale, source_type, source_id,
-                                                judge_version_id, rubric_version_id, supersedes, metadata, valid)
-                        VALUES (?, ?, ?, ?, 'LLM_JUDGE', ?, ?, ?, ?, jsonb_build_object('job_id', ?::bigint), TRUE)
-                        ON CONFLICT (trace_id, source_id) WHERE source_type = 'LLM_JUDGE' AND valid DO NOTHING
-                        RETURNING id""")) {
-                    s.setLong(1, traceId);
-                    s.setString(2, name);
-                    s.setString(3, verdict.value());
-                    s.setString(4, verdict.rationale() == null ? "" : verdict.rationale());
-                    s.setString(5, sourceId);
-                    s.setLong(6, versionId);
-                    s.setLong(7, rubricVersionId);
-                    s.setObject(8, previousError);
-                    s.setLong(9, jobId);
-                    try (var rs = s.executeQuery()) {
-                        if (rs.next()) {
-                            id = rs.getLong(1);
-                        }
-                    }
-                }
-                if (id != null && previousError != null) {
-                    markSuperseded(c, previousError, id);
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("Could not store the verdict on trace " + traceId, e);
-            }
-        });
+    private void storeVerdict(long jobId, long traceId, String name, String sourceId, long versionId,
+                              long rubricVersionId, Verdict verdict) {
+        verdicts.storeVerdict(new VerdictStore.Target(traceId, name, sourceId, versionId, rubricVersionId), verdict,
+                JSON.createObjectNode().put("job_id", jobId));
     }
 
-    private void storeError(long jobId, long traceId, String name, String sourceId, long versionId, long rubricVersionId,
-                            String error, String raw) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                Long previousError = currentError(c, traceId, sourceId);
-                long id;
-                try (var s = c.prepareStatement("""
-                        INSERT INTO assessment (trace_id, name, value, rationale, source_type, source_id,
-                                                judge_version_id, rubric_version_id, error, supersedes, metadata, valid)
-                        VALUES (?, ?, NULL, NULL, 'LLM_JUDGE', ?, ?, ?, ?, ?,
-                                jsonb_build_object('job_id', ?::bigint, 'raw', ?::text), FALSE)
-                        RETURNING id""")) {
-                    s.setLong(1, traceId);
-                    s.setString(2, name);
-                    s.setString(3, sourceId);
-                    s.setLong(4, versionId);
-                    s.setLong(5, rubricVersionId);
-                    s.setString(6, error.length() > 2000 ? error.substring(0, 2000) + "…" : error);
-                    s.setObject(7, previousError);
-                    s.setLong(8, jobId);
-                    s.setString(9, raw);
-                    try (var rs = s.executeQuery()) {
-                        rs.next();
-                        id = rs.getLong(1);
-                    }
-                }
-                if (previousError != null) {
-                    markSuperseded(c, previousError, id);
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("Could not record the error on trace " + traceId, e);
-            }
-        });
-    }
-
-    private static Long currentError(Connection c, long traceId, String sourceId) throws SQLException {
-        try (var s = c.prepareStatement("""
-                SELECT id FROM assessment WHERE trace_id = ? AND source_id = ? AND source_type = 'LLM_JUDGE'
-                   AND NOT valid AND superseded_by IS NULL ORDER BY id DESC LIMIT 1 FOR UPDATE""")) {
-            s.setLong(1, traceId);
-            s.setString(2, sourceId);
-            try (var rs = s.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
-            }
-        }
-    }
-
-    private static void markSuperseded(Connection c, long oldId, long newId) throws SQLException {
-        try (var s = c.prepareStatement("UPDATE assessment SET superseded_by = ? WHERE id = ?")) {
-            s.setLong(1, newId);
-            s.setLong(2, oldId);
-            s.executeUpdate();
-        }
+    private void storeError(long jobId, long traceId, String name, String sourceId, long versionId,
+                            long rubricVersionId, String error, String raw) {
+        verdicts.storeError(new VerdictStore.Target(traceId, name, sourceId, versionId, rubricVersionId), error,
+                JSON.createObjectNode().put("job_id", jobId).put("raw", raw));
     }
 }
