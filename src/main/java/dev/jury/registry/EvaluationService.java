@@ -154,6 +154,20 @@ public class EvaluationService {
                 numbers == null ? 0 : numbers.n(), matches, numbers, doc.kappaWeighting(), rows, total);
     }
 
+    /** Every version of the judge with verdicts on labelled traces, against the consensus: version → numbers. */
+    @Transactional(TxType.SUPPORTS)
+    public java.util.Map<Integer, AgreementDocument.Judge> byVersion(String experiment, String name) {
+        AgreementDocument doc = AgreementDocument.of(agreement.report(experiment,
+                new AgreementQuery(name, null, null, null, null, null, null)));
+        java.util.Map<Integer, AgreementDocument.Judge> numbers = new java.util.HashMap<>();
+        for (AgreementDocument.Judge j : doc.judgeVsConsensus()) {
+            if (j.version() != null && j.n() > 0 && j.judge().equals(JudgeVersion.sourceId(name, j.version()))) {
+                numbers.put(j.version(), j);
+            }
+        }
+        return numbers;
+    }
+
     private LastRun lastRun(long versionId) {
         @SuppressWarnings("unchecked")
         List<Number> ids = em.createNativeQuery("""
