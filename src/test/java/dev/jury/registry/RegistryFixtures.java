@@ -41,11 +41,18 @@ public class RegistryFixtures {
 
     /** Experiment, rubric 'correct', version 1 of judge 'correct' on {@code provider:/<fresh model>}, n traces. */
     public World world(String provider, int traces) throws SQLException {
+        return world(provider, traces, null);
+    }
+
+    /** As {@link #world(String, int)}, calling the API with {@code token} (tests without {@code @TestSecurity}). */
+    public World world(String provider, int traces, String token) throws SQLException {
+        java.util.function.Supplier<io.restassured.specification.RequestSpecification> given =
+                () -> token == null ? given() : given().auth().oauth2(token);
         String experiment = "reg-" + UUID.randomUUID().toString().substring(0, 8);
         String model = "reg-" + UUID.randomUUID().toString().substring(0, 6);
-        given().contentType(ContentType.JSON).body(Map.of("name", experiment)).post("/api/v1/experiments")
+        given.get().contentType(ContentType.JSON).body(Map.of("name", experiment)).post("/api/v1/experiments")
                 .then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("kind", "boolean", "levels", List.of(
+        given.get().contentType(ContentType.JSON).body(Map.of("kind", "boolean", "levels", List.of(
                         Map.of("value", "yes", "label", "Correct", "definition", "Right answer.", "negative", false),
                         Map.of("value", "no", "label", "Wrong", "definition", "Wrong answer.", "negative", true)),
                         "rationale_required", false))
