@@ -263,7 +263,7 @@ class RegistryApiTest {
         fixtures.label(w, t.get(2), "no");
         fixtures.label(w, t.get(3), "no");
         RegistryFixtures.answer(llm, w, "yes", "always yes");
-        RegistryFixtures.answerWhen(llm, w, "case-3 answer", "no");
+        RegistryFixtures.answerWhen(llm, w, "item-3 says", "no");
         String path = judgePath(w);
         int job = given().contentType(ContentType.JSON).body(Map.of()).post(path + "/versions/1/evaluate").then()
                 .statusCode(202).body("evaluation", containsString("/versions/1/evaluation"))

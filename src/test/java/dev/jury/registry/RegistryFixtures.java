@@ -23,7 +23,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 
 /**
- * An experiment with a yes/no rubric and judge {@code correct} on a model of the LLM fake, traces "case-i", human
+ * An experiment with a yes/no rubric and judge {@code correct} on a model of the LLM fake, traces "item-i says 4", human
  * labels and judge versions: the registry tests' world. Call from a test running as an admin.
  */
 @ApplicationScoped
@@ -66,7 +66,7 @@ public class RegistryFixtures {
                         INSERT INTO trace (experiment_id, inputs, outputs)
                         SELECT id, '{"q": "2+2"}', to_jsonb(CAST(? AS text)) FROM experiment WHERE name = ?
                         RETURNING id""")) {
-                    s.setString(1, "case-" + i + " answer 4");
+                    s.setString(1, "item-" + i + " says 4");
                     s.setString(2, experiment);
                     var rs = s.executeQuery();
                     rs.next();
