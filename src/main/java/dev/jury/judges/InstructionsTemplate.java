@@ -84,7 +84,7 @@ public final class InstructionsTemplate {
      * building prompts from stored instructions, which were validated when saved: an unexpected {@code {{ … }}}
      * (say, in advice appended by alignment) must not break a judge call; it is shown to the model as written.
      */
-    static List<String> reservedVariablesIn(String instructions) {
+    public static List<String> reservedVariablesIn(String instructions) {
         if (instructions == null) {
             return List.of();
         }

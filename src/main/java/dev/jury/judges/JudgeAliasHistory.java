@@ -39,8 +39,16 @@ public class JudgeAliasHistory extends PanacheEntityBase {
     @Column(name = "set_at")
     public Instant setAt;
 
+    /** For a rollback: the earlier move it undoes; {@code null} for every other move. */
+    @Column(name = "rollback_of")
+    public Long rollbackOf;
+
+    public boolean isRollback() {
+        return rollbackOf != null;
+    }
+
     static JudgeAliasHistory of(long judgeId, String alias, Integer fromVersion, int toVersion, String actor,
-                                Instant at) {
+                                Instant at, Long rollbackOf) {
         var h = new JudgeAliasHistory();
         h.judgeId = judgeId;
         h.alias = alias;
@@ -48,6 +56,7 @@ public class JudgeAliasHistory extends PanacheEntityBase {
         h.toVersion = toVersion;
         h.setBy = actor;
         h.setAt = at;
+        h.rollbackOf = rollbackOf;
         return h;
     }
 

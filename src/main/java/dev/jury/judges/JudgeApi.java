@@ -1,6 +1,7 @@
 package dev.jury.judges;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jury.rubrics.RubricApi;
 import dev.jury.security.CurrentUser;
 import dev.jury.security.Roles;
@@ -46,18 +47,39 @@ public class JudgeApi {
     public record CreateJudge(String name, String instructions, String model, JsonNode inferenceParams) {
     }
 
-    /** A judge version with its rubric: what a service needs to run the judge elsewhere. */
+    /**
+     * A judge version with its rubric: what a service needs to run the judge elsewhere.
+     *
+     * @param mlflow the version as MLflow serializes a {@code make_judge} judge ({@link MlflowJudge})
+     */
     public record JudgeVersionView(String name, String experiment, int version, String sourceId, String instructions,
                                    List<String> variables, String model, Map<String, Object> inferenceParams,
                                    String valueType, RubricApi.RubricView rubric, List<Demo> demos,
                                    Map<String, Object> tags, Integer parentVersion, List<String> aliases,
-                                   String createdBy, Instant createdAt) {
+                                   String createdBy, Instant createdAt, ObjectNode mlflow) {
+
+        public static JudgeVersionView of(String experiment, JudgeVersion v, List<String> aliases) {
+            List<Demo> demos = v.demos();
+            return new JudgeVersionView(v.judge.name, experiment, v.version, v.sourceId(), v.instructions,
+                    InstructionsTemplate.reservedVariablesIn(v.instructions), v.model, v.inferenceParams,
+                    v.rubricVersion.kindName(), RubricApi.RubricView.of(v.rubricVersion), demos, v.tags,
+                    v.parentVersion(), aliases, v.createdBy, v.createdAt,
+                    MlflowJudge.serialize(v.judge.name, v.instructions, v.model, v.inferenceParams,
+                            v.rubricVersion.spec(), demos));
+        }
     }
 
     /** One line of a judge's version list. */
     public record VersionSummary(int version, String model, Map<String, Object> inferenceParams, int rubricVersion,
                                  int demos, Map<String, Object> tags, Integer parentVersion, List<String> aliases,
                                  String createdBy, Instant createdAt) {
+
+        /** Every version of a judge (newest first, as {@link JudgeService#versions} lists them) with its aliases. */
+        public static List<VersionSummary> of(List<JudgeVersion> versions, Map<Integer, List<String>> aliases) {
+            return versions.stream().map(v -> new VersionSummary(v.version, v.model, v.inferenceParams,
+                    v.rubricVersion.version, v.demos == null ? 0 : v.demos.size(), v.tags, v.parentVersion(),
+                    aliases.getOrDefault(v.version, List.of()), v.createdBy, v.createdAt)).toList();
+        }
     }
 
     @POST
@@ -92,17 +114,11 @@ public class JudgeApi {
     public List<VersionSummary> versions(@PathParam("exp") String exp, @PathParam("name") String name) {
         List<JudgeVersion> versions = judges.versions(exp, name);
         Map<Integer, List<String>> aliases = versions.isEmpty() ? Map.of() : judges.aliases(versions.get(0).judge.id);
-        return versions.stream().map(v -> new VersionSummary(v.version, v.model, v.inferenceParams,
-                v.rubricVersion.version, v.demos == null ? 0 : v.demos.size(), v.tags, v.parentVersion(),
-                aliases.getOrDefault(v.version, List.of()), v.createdBy, v.createdAt)).toList();
+        return VersionSummary.of(versions, aliases);
     }
 
     private JudgeVersionView view(String exp, JudgeVersion v) {
-        List<String> aliases = judges.aliases(v.judge.id).getOrDefault(v.version, List.of());
-        return new JudgeVersionView(v.judge.name, exp, v.version, v.sourceId(), v.instructions,
-                InstructionsTemplate.reservedVariablesIn(v.instructions), v.model, v.inferenceParams,
-                v.rubricVersion.kindName(), RubricApi.RubricView.of(v.rubricVersion), v.demos(), v.tags,
-                v.parentVersion(), aliases, v.createdBy, v.createdAt);
+        return JudgeVersionView.of(exp, v, judges.aliases(v.judge.id).getOrDefault(v.version, List.of()));
     }
 
     /** The object's fields as numbers or text; anything else is reported by {@link InferenceParams#parse}. */

@@ -78,6 +78,16 @@ public final class JudgePromptBuilder {
             s.append("\n\nPlaceholders in the task such as {{ ").append(variables.get(0))
                     .append(" }} stand for the fields of the same name in the user message.");
         }
+        appendRubricAndDemos(s, rubric, demos);
+        s.append("\n\nAnswer format:\n").append(AnswerFormat.instructions(rubric));
+        return s.toString();
+    }
+
+    /**
+     * The rubric levels, allowed values, threshold, guidelines and demos, as they follow the task in the system
+     * message ({@link MlflowJudge} appends the same text to the instructions it exports).
+     */
+    static void appendRubricAndDemos(StringBuilder s, RubricSpec rubric, List<Demo> demos) {
         s.append("\n\nRubric levels:\n");
         for (RubricLevel level : rubric.levels()) {
             s.append("- ").append(PromptJson.quote(strip(level.value())))
@@ -107,8 +117,6 @@ public final class JudgePromptBuilder {
                 s.append("Correct answer: ").append(AnswerFormat.answer(value, strip(demo.rationale())));
             }
         }
-        s.append("\n\nAnswer format:\n").append(AnswerFormat.instructions(rubric));
-        return s.toString();
     }
 
     /** One line per reserved variable, in order of first appearance: {@code name: <JSON, 2-space indent>}. */

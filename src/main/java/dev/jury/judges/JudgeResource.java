@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jury.agreement.report.AgreementDocument;
+import dev.jury.agreement.report.AgreementQuery;
+import dev.jury.agreement.report.AgreementService;
 import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
 import dev.jury.rubrics.RubricService;
@@ -65,6 +68,9 @@ public class JudgeResource {
     @Inject
     CurrentUser user;
 
+    @Inject
+    AgreementService agreement;
+
     /** The judge form as typed (parameters kept as text), with errors keyed as in the API. */
     public record JudgeForm(String name, String instructions, String model, String temperature, String maxTokens,
                             String topP, Map<String, String> errors) {
@@ -114,10 +120,27 @@ public class JudgeResource {
                            String createdBy, Instant createdAt) {
     }
 
-    /** One version on the judge page. */
+    /**
+     * One version on the judge page.
+     *
+     * @param heldOut     held-out accuracy and κ before → after, from an alignment's tags; empty when absent
+     * @param vsConsensus the version's verdicts against the human consensus; null when it has none on labelled traces
+     */
     public record VersionRow(int version, String model, String excerpt, int rubricVersion, String tags,
                              Integer parentVersion, int demos, List<String> aliases, String createdBy,
-                             Instant createdAt) {
+                             Instant createdAt, String heldOut, AgreementDocument.Judge vsConsensus) {
+
+        public boolean registered() {
+            return aliases.contains(JudgeAlias.REGISTERED);
+        }
+    }
+
+    /**
+     * The reviewers' agreement on this judge's name, as the agreement page leads with it.
+     *
+     * @param error why there is no report (shown instead of the numbers)
+     */
+    public record AgreementSummary(String alpha, String level, String band, int units, int raters, String error) {
     }
 
     /** A demo as shown: JSON pretty-printed as text (escaped by the template like everything else). */
@@ -131,7 +154,8 @@ public class JudgeResource {
 
         static native TemplateInstance judge(Experiment experiment, Judge judge, List<VersionRow> versions,
                                              List<String> configuredProviders, JudgeForm form,
-                                             List<AuditEvent> audit);
+                                             List<AuditEvent> audit, AgreementSummary agreement,
+                                             Integer registered, List<JudgeAliasHistory> registry);
 
         static native TemplateInstance version(Experiment experiment, JudgeVersion version, List<String> aliases,
                                                String params, String tags, List<DemoView> demos);
@@ -225,12 +249,56 @@ public class JudgeResource {
         Experiment experiment = experiments.get(exp);
         Judge judge = judges.judge(exp, name);
         Map<Integer, List<String>> aliases = judges.aliases(judge.id);
+        AgreementDocument doc = null;
+        String error = null;
+        try {
+            doc = AgreementDocument.of(agreement.report(exp, new AgreementQuery(name, null, null, null, null, null,
+                    null)));
+        } catch (ProblemException e) {
+            error = e.getMessage(); // the page still shows everything else
+        }
+        Map<Integer, AgreementDocument.Judge> vsConsensus = new HashMap<>();
+        if (doc != null) {
+            for (AgreementDocument.Judge j : doc.judgeVsConsensus()) {
+                if (j.version() != null && j.judge().equals(JudgeVersion.sourceId(name, j.version())) && j.n() > 0) {
+                    vsConsensus.put(j.version(), j);
+                }
+            }
+        }
         List<VersionRow> rows = judges.versions(exp, name).stream().map(v -> new VersionRow(v.version, v.model,
                 excerpt(v.instructions), v.rubricVersion.version, describe(v.tags), v.parentVersion(),
                 v.demos == null ? 0 : v.demos.size(), aliases.getOrDefault(v.version, List.of()), v.createdBy,
-                v.createdAt)).toList();
+                v.createdAt, heldOut(v.tags), vsConsensus.get(v.version))).toList();
+        AgreementSummary summary = doc == null ? new AgreementSummary(null, null, null, 0, 0, error)
+                : new AgreementSummary(doc.headline().estimate().text(), doc.headline().level(), doc.headline().band(),
+                doc.units(), doc.raters(), null);
+        Integer registered = JudgeAlias.findFor(judge.id, JudgeAlias.REGISTERED).map(a -> a.version).orElse(null);
         return Templates.judge(experiment, judge, rows, models.configuredProviders(), form,
-                audit.trail(JudgeService.AUDIT_TARGET, JudgeService.auditId(exp, name), AuditLog.PAGE));
+                audit.trail(JudgeService.AUDIT_TARGET, JudgeService.auditId(exp, name), AuditLog.PAGE), summary,
+                registered, JudgeAliasHistory.listFor(judge.id, JudgeAlias.REGISTERED));
+    }
+
+    /** {@code accuracy 0.70 → 0.85, κ 0.40 → 0.70} from an alignment's tags; empty when it has none. */
+    public static String heldOut(Map<String, Object> tags) {
+        if (tags == null) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String metric : List.of("accuracy", "kappa")) {
+            Object before = tags.get("heldout_" + metric + "_before");
+            Object after = tags.get("heldout_" + metric + "_after");
+            if (before != null || after != null) {
+                parts.add((metric.equals("kappa") ? "κ" : metric) + " " + number(before) + " → " + number(after));
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String number(Object value) {
+        if (value instanceof Number n) {
+            return String.format(java.util.Locale.ROOT, "%.2f", n.doubleValue());
+        }
+        return value == null ? "—" : value.toString();
     }
 
     /** {@code registered → v2}, {@code latest → v3}. */

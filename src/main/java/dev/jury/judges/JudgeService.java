@@ -107,7 +107,7 @@ public class JudgeService {
         JudgeVersion version = JudgeVersion.of(judge, next, instructions, modelUri, inference, demos, rubric.get(),
                 previous.orElse(null), Map.of(), actor);
         version.persist();
-        moveAliasLocked(judge, JudgeAlias.LATEST, next, actor);
+        moveAliasLocked(judge, JudgeAlias.LATEST, next, actor, null);
         audit.record(actor, next == 1 ? "judge.created" : "judge.version_created", AUDIT_TARGET,
                 auditId(experiment.name, name), "Version " + next + ": model " + modelUri + ", rubric version "
                         + rubric.get().version + (inference.asMap().isEmpty() ? "" : ", " + inference.asMap())
@@ -141,7 +141,7 @@ public class JudgeService {
         JudgeVersion version = JudgeVersion.of(judge, next, instructions, parent.modelUri(), parent.params(), demos,
                 parent.rubricVersion, parent, tags, actor);
         version.persist();
-        moveAliasLocked(judge, JudgeAlias.LATEST, next, actor);
+        moveAliasLocked(judge, JudgeAlias.LATEST, next, actor, null);
         Experiment experiment = Experiment.findById(judge.experimentId);
         audit.record(actor, "judge.version_created", AUDIT_TARGET, auditId(experiment.name, judge.name),
                 "Version " + next + " derived from version " + parent.version + ": " + demos.size() + " demos"
@@ -156,6 +156,15 @@ public class JudgeService {
      * @throws ProblemException 404 for an unknown judge or version; 422 for an unknown alias
      */
     public JudgeAlias moveAlias(String experimentName, String name, String alias, int version, String actor) {
+        return moveAlias(experimentName, name, alias, version, actor, null);
+    }
+
+    /**
+     * As {@link #moveAlias(String, String, String, int, String)}; {@code rollbackOf} names the earlier move (a
+     * {@link JudgeAliasHistory} id) that this move undoes, so the registry can walk back through registrations.
+     */
+    public JudgeAlias moveAlias(String experimentName, String name, String alias, int version, String actor,
+                                Long rollbackOf) {
         if (!JudgeAlias.ALL.contains(alias)) {
             throw ProblemException.invalid("alias", "'" + alias + "' is not an alias; aliases are "
                     + String.join(", ", JudgeAlias.ALL) + ".");
@@ -166,10 +175,11 @@ public class JudgeService {
         JudgeVersion.findVersion(judge.id, version).orElseThrow(() -> ProblemException.notFound(
                 "Judge '" + name + "' in experiment '" + experimentName + "' has no version " + version + "."));
         Integer from = JudgeAlias.findFor(judge.id, alias).map(a -> a.version).orElse(null);
-        JudgeAlias moved = moveAliasLocked(judge, alias, version, actor);
-        audit.record(actor, "judge.alias_moved", AUDIT_TARGET, auditId(experimentName, name),
-                "Alias '" + alias + "' moved " + (from == null ? "to" : "from version " + from + " to")
-                        + " version " + version);
+        JudgeAlias moved = moveAliasLocked(judge, alias, version, actor, rollbackOf);
+        audit.record(actor, rollbackOf == null ? "judge.alias_moved" : "judge.alias_rolled_back", AUDIT_TARGET,
+                auditId(experimentName, name), "Alias '" + alias + "' "
+                        + (rollbackOf == null ? "moved " : "rolled back ")
+                        + (from == null ? "to" : "from version " + from + " to") + " version " + version);
         return moved;
     }
 
@@ -252,7 +262,8 @@ public class JudgeService {
     }
 
     /** Moves an alias of a judge whose row this transaction has locked. */
-    private static JudgeAlias moveAliasLocked(Judge judge, String alias, int version, String actor) {
+    private static JudgeAlias moveAliasLocked(Judge judge, String alias, int version, String actor,
+                                              Long rollbackOf) {
         Instant now = Instant.now();
         Optional<JudgeAlias> existing = JudgeAlias.findFor(judge.id, alias);
         JudgeAlias row = existing.orElseGet(() -> {
@@ -269,7 +280,7 @@ public class JudgeService {
         row.setBy = actor;
         row.setAt = now;
         row.persist();
-        JudgeAliasHistory.of(judge.id, alias, from, version, actor, now).persist();
+        JudgeAliasHistory.of(judge.id, alias, from, version, actor, now, rollbackOf).persist();
         return row;
     }
 
