@@ -96,8 +96,8 @@ public class JudgeRunHandler implements JobHandler {
         Semaphore llmCalls = new Semaphore(calls);
         var futures = new ArrayList<Future<?>>();
         var notConfigured = new java.util.concurrent.atomic.AtomicReference<String>();
-        var store = new OutcomeStore(new VerdictBatchWriter(dataSource, ctx.jobId(), name, sourceId, versionId,
-                rubricVersionId), ctx);
+        var store = new OutcomeStore(new VerdictBatchWriter(dataSource,
+                JSON.createObjectNode().put("job_id", ctx.jobId()), name, sourceId, versionId, rubricVersionId), ctx);
         try {
             dispatch:
             for (int from = 0; from < todo.size(); from += LOAD_CHUNK) {

@@ -1,5 +1,6 @@
 package dev.jury.judges;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -40,36 +41,47 @@ final class VerdictBatchWriter {
     }
 
     private final AgroalDataSource dataSource;
-    private final long jobId;
+    private final String metadata;
     private final String name;
     private final String sourceId;
     private final long versionId;
     private final long rubricVersionId;
 
-    VerdictBatchWriter(AgroalDataSource dataSource, long jobId, String name, String sourceId, long versionId,
+    /**
+     * @param metadata stored with every row, e.g. {@code {"job_id": 12}}; an error row adds the model's {@code raw}
+     *                 answer to it
+     */
+    VerdictBatchWriter(AgroalDataSource dataSource, ObjectNode metadata, String name, String sourceId, long versionId,
                        long rubricVersionId) {
         this.dataSource = dataSource;
-        this.jobId = jobId;
+        this.metadata = metadata.toString();
         this.name = name;
         this.sourceId = sourceId;
         this.versionId = versionId;
         this.rubricVersionId = rubricVersionId;
     }
 
-    /** Writes the outcomes (at most one per trace) in one transaction. */
-    void write(List<Outcome> outcomes) {
+    /**
+     * Writes the outcomes (at most one per trace) in one transaction.
+     *
+     * @return trace → id of the row stored for it; a valid verdict on a trace that already had one of this version
+     * stores nothing and has no entry
+     */
+    Map<Long, Long> write(List<Outcome> outcomes) {
         if (outcomes.isEmpty()) {
-            return;
+            return Map.of();
         }
-        QuarkusTransaction.requiringNew().run(() -> {
+        return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = dataSource.getConnection()) {
                 Map<Long, Long> currentError = lockCurrentErrors(c, outcomes);
                 List<Outcome> verdicts = outcomes.stream().filter(Outcome::valid).toList();
                 List<Outcome> errors = outcomes.stream().filter(o -> !o.valid()).toList();
                 List<long[]> superseded = new ArrayList<>();
-                insertVerdicts(c, verdicts, currentError, superseded);
-                insertErrors(c, errors, currentError, superseded);
+                Map<Long, Long> stored = new HashMap<>();
+                insertVerdicts(c, verdicts, currentError, superseded, stored);
+                insertErrors(c, errors, currentError, superseded, stored);
                 markSuperseded(c, superseded);
+                return stored;
             } catch (SQLException e) {
                 throw new IllegalStateException("Could not store " + outcomes.size() + " outcomes of " + sourceId, e);
             }
@@ -96,7 +108,7 @@ final class VerdictBatchWriter {
     }
 
     private void insertVerdicts(Connection c, List<Outcome> verdicts, Map<Long, Long> currentError,
-                                List<long[]> superseded) throws SQLException {
+                                List<long[]> superseded, Map<Long, Long> stored) throws SQLException {
         if (verdicts.isEmpty()) {
             return;
         }
@@ -104,7 +116,7 @@ final class VerdictBatchWriter {
                 INSERT INTO assessment (trace_id, name, value, rationale, source_type, source_id, judge_version_id,
                                         rubric_version_id, supersedes, metadata, valid)
                 SELECT u.trace_id, ?, u.value, u.rationale, 'LLM_JUDGE', ?, ?, ?, u.supersedes,
-                       jsonb_build_object('job_id', ?::bigint), TRUE
+                       CAST(? AS jsonb), TRUE
                   FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[]) AS u(trace_id, value, rationale, supersedes)
                 ON CONFLICT (trace_id, source_id) WHERE source_type = 'LLM_JUDGE' AND valid DO NOTHING
                 RETURNING id, trace_id, supersedes""")) {
@@ -112,17 +124,17 @@ final class VerdictBatchWriter {
             s.setString(2, sourceId);
             s.setLong(3, versionId);
             s.setLong(4, rubricVersionId);
-            s.setLong(5, jobId);
+            s.setString(5, metadata);
             s.setArray(6, c.createArrayOf("bigint", verdicts.stream().map(Outcome::traceId).toArray()));
             s.setArray(7, c.createArrayOf("text", verdicts.stream().map(Outcome::value).toArray()));
             s.setArray(8, c.createArrayOf("text", verdicts.stream().map(Outcome::rationale).toArray()));
             s.setArray(9, c.createArrayOf("bigint", verdicts.stream().map(o -> currentError.get(o.traceId())).toArray()));
-            collectSuperseded(s, superseded);
+            collect(s, superseded, stored);
         }
     }
 
     private void insertErrors(Connection c, List<Outcome> errors, Map<Long, Long> currentError,
-                              List<long[]> superseded) throws SQLException {
+                              List<long[]> superseded, Map<Long, Long> stored) throws SQLException {
         if (errors.isEmpty()) {
             return;
         }
@@ -130,27 +142,28 @@ final class VerdictBatchWriter {
                 INSERT INTO assessment (trace_id, name, value, rationale, source_type, source_id, judge_version_id,
                                         rubric_version_id, error, supersedes, metadata, valid)
                 SELECT u.trace_id, ?, NULL, NULL, 'LLM_JUDGE', ?, ?, ?, u.error, u.supersedes,
-                       jsonb_build_object('job_id', ?::bigint, 'raw', u.raw), FALSE
+                       CAST(? AS jsonb) || jsonb_build_object('raw', u.raw), FALSE
                   FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[]) AS u(trace_id, error, raw, supersedes)
                 RETURNING id, trace_id, supersedes""")) {
             s.setString(1, name);
             s.setString(2, sourceId);
             s.setLong(3, versionId);
             s.setLong(4, rubricVersionId);
-            s.setLong(5, jobId);
+            s.setString(5, metadata);
             s.setArray(6, c.createArrayOf("bigint", errors.stream().map(Outcome::traceId).toArray()));
             s.setArray(7, c.createArrayOf("text", errors.stream().map(Outcome::error).toArray()));
             s.setArray(8, c.createArrayOf("text", errors.stream().map(Outcome::raw).toArray()));
             s.setArray(9, c.createArrayOf("bigint", errors.stream().map(o -> currentError.get(o.traceId())).toArray()));
-            collectSuperseded(s, superseded);
+            collect(s, superseded, stored);
         }
     }
 
-    /** Rows actually inserted that supersede an error: (old id, new id). */
-    private static void collectSuperseded(java.sql.PreparedStatement insert, List<long[]> superseded)
+    /** The rows actually inserted (trace → id), and those that supersede an error: (old id, new id). */
+    private static void collect(java.sql.PreparedStatement insert, List<long[]> superseded, Map<Long, Long> stored)
             throws SQLException {
         try (var rs = insert.executeQuery()) {
             while (rs.next()) {
+                stored.put(rs.getLong(2), rs.getLong(1));
                 long old = rs.getLong(3);
                 if (!rs.wasNull()) {
                     superseded.add(new long[]{old, rs.getLong(1)});
