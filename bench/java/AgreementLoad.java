@@ -34,6 +34,7 @@ public class AgreementLoad {
     private static final Pattern RATINGS = Pattern.compile("\"ratings\"\\s*:\\s*(\\d+)");
     private static final Pattern ALPHA = Pattern.compile("\"headline\"\\s*:\\s*\\{[^}]*?\"value\"\\s*:\\s*([-0-9.Ee]+)");
     private static final Pattern RESAMPLES = Pattern.compile("\"resamples\"\\s*:\\s*(\\d+)");
+    private static final Pattern LABELS_FROM = Pattern.compile("\"labels_from\"\\s*:\\s*\"([a-z]+)\"");
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
@@ -74,9 +75,18 @@ public class AgreementLoad {
                 labels, traces, judge ? " (+ one judge version)" : "", seedSeconds);
 
         URI uri = URI.create(base + "/api/v1/experiments/" + experiment + "/agreement?name=quality&bootstrap=0");
+        // The first requests read the labels in full (the app keeps them afterwards, docs/agreement.md "Label
+        // cache"): timed and reported on their own, never in the percentiles.
+        var warmups = new java.util.ArrayList<String>();
         for (int i = 0; i < warmup; i++) {
-            get(client, uri, token);
+            long w0 = System.nanoTime();
+            var response = get(client, uri, token);
+            double ms = (System.nanoTime() - w0) / 1e6;
+            Matcher t = TIMINGS.matcher(response.body());
+            warmups.add(String.format(Locale.ROOT, "%.0f ms (%s, load %s ms)", ms, group(LABELS_FROM, response.body()),
+                    t.find() ? t.group(1) : "?"));
         }
+        var labelsFrom = new java.util.TreeMap<String, Integer>();
         double[] latencies = new double[requests];
         double[][] server = new double[3][requests];
         long errors = 0;
@@ -91,6 +101,7 @@ public class AgreementLoad {
                 continue;
             }
             last = response.body();
+            labelsFrom.merge(group(LABELS_FROM, last), 1, Integer::sum);
             Matcher m = TIMINGS.matcher(last);
             if (m.find()) {
                 for (int s = 0; s < 3; s++) {
@@ -117,6 +128,8 @@ public class AgreementLoad {
         extra.put("server_load_p50_ms", median(server[0]));
         extra.put("server_table_p50_ms", median(server[1]));
         extra.put("server_report_p50_ms", median(server[2]));
+        extra.put("warmup_requests", warmups);
+        extra.put("timed_labels_from", labelsFrom.toString());
         extra.put("with_bootstrap_ms", Math.round(bootstrapMillis * 10) / 10.0);
         extra.put("with_bootstrap_resamples", group(RESAMPLES, bootstrapped.body()));
         extra.put("with_bootstrap_status", bootstrapped.statusCode());
@@ -127,6 +140,8 @@ public class AgreementLoad {
                         + "with bootstrap (%s resamples): %.0f ms%n", "", extra.get("server_load_p50_ms"),
                 extra.get("server_table_p50_ms"), extra.get("server_report_p50_ms"),
                 extra.get("with_bootstrap_resamples"), bootstrapMillis);
+        System.out.printf(Locale.ROOT, "%-22s uncounted first requests: %s; timed requests' labels: %s%n", "",
+                String.join(", ", warmups), labelsFrom);
         Stats.write(out, result);
         if (errors > 0) {
             System.err.println("agreement-report: " + errors + " failed requests; last body: "

@@ -3,6 +3,8 @@ package dev.jury.agreement.report;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 /** Settings of the agreement report (docs/configuration.md, docs/agreement.md "Report service"). */
 @ConfigMapping(prefix = "jury.agreement")
 public interface AgreementConfig {
@@ -20,6 +22,48 @@ public interface AgreementConfig {
     int heatMapReviewers();
 
     Bootstrap bootstrap();
+
+    Cache cache();
+
+    /**
+     * The loaded labels kept in memory per (experiment, name, queue, time window) and brought up to date from the
+     * assessments added since, so a report does not re-read a million rows (docs/agreement.md, "Label cache").
+     */
+    interface Cache {
+
+        /** Off: every report reads its labels from the database, as before the cache. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Reports (experiment, name, queue, time window) kept; the least recently used goes first. */
+        @WithDefault("16")
+        int maxEntries();
+
+        /**
+         * Labels kept over all entries (≈ 45 bytes each: 4,000,000 ≈ 180 MB). A report with more labels than this
+         * alone is never kept and reads the database every time.
+         */
+        @WithDefault("4000000")
+        long maxLabels();
+
+        /**
+         * How long after a transaction takes an assessment id it is certain to have a transaction id of its own
+         * (microseconds in practice); rows within this delay of the newest are re-read on every refresh.
+         */
+        @WithDefault("2s")
+        Duration settle();
+
+        /** How often the settled horizon is sampled in the background (each report samples it too). */
+        @WithDefault("1s")
+        Duration sampleEvery();
+
+        /**
+         * An entry whose rows above the settled horizon pass this many (a transaction held open for minutes keeps
+         * the horizon back) is dropped and loaded afresh on its next use.
+         */
+        @WithDefault("200000")
+        int maxUnsettled();
+    }
 
     /** Percentile bootstrap over traces for the confidence intervals. */
     interface Bootstrap {

@@ -65,8 +65,12 @@ public record AgreementResult(String experiment, String name, QueueInfo queue, R
     public record ValueCount(String value, long count) {
     }
 
-    /** Where the time went, in milliseconds: the query and streaming, building the table, the statistics. */
-    public record Timings(double load, double table, double report) {
+    /**
+     * Where the time went, in milliseconds: getting the labels (a full read, or refreshing the kept ones), building
+     * the table, the statistics; and where the labels came from: {@code loaded} (read in full and kept),
+     * {@code cached} (kept, refreshed with the rows added since) or {@code uncached} (read in full, not kept).
+     */
+    public record Timings(double load, double table, double report, String labelsFrom) {
     }
 
     /** What to show for a rater key (a source id). */

@@ -59,6 +59,9 @@ public class AgreementService {
     @Inject
     AgreementConfig config;
 
+    @Inject
+    LabelCache cache;
+
     /** The report with default intervals and disagreement order. */
     public AgreementResult report(String experiment, String name, Long queueId, Integer rubricVersion, Instant from,
                                   Instant to) {
@@ -82,40 +85,53 @@ public class AgreementService {
         RubricVersion requested = requestedVersion(rubric, versions, query.rubricVersion(), queue);
 
         long started = System.nanoTime();
-        CurrentLabels labels;
-        try (Connection connection = dataSource.getConnection()) {
-            labels = CurrentLabels.load(connection, config.fetchSize(), experiment.id, rubric.name, query.queueId(),
-                    query.from(), query.to());
+        long loaded;
+        LabelCache.Source source;
+        Map<Long, Long> labelsPerVersion;
+        RubricVersion selected;
+        Humans humans;
+        Judges judges;
+        UnitLabels adjudicated;
+        long skippedAdjudication = 0;
+        List<AgreementResult.ValueCount> skippedValues;
+        var key = new LabelCache.Key(experiment.id, rubric.name, query.queueId(), query.from(), query.to());
+        // The labels are read while the entry is held (a kept entry is refreshed and read by one report at a
+        // time); the statistics, which can take seconds with intervals, run after it is released.
+        try (Connection connection = dataSource.getConnection();
+             LabelCache.Labels held = cache.open(connection, key)) {
+            CurrentLabels labels = held.labels();
+            source = held.source();
+            loaded = System.nanoTime();
+
+            labelsPerVersion = labelsPerVersion(labels.humans, current.id);
+            selected = select(versions, requested, queue, labelsPerVersion);
+            RubricSpec selectedSpec = selected.spec();
+            int[] levelOfValue = new int[labels.values.size()];
+            for (int v = 0; v < levelOfValue.length; v++) {
+                levelOfValue[v] = RubricValues.indexOf(selectedSpec, labels.values.get(v));
+            }
+            long[] skippedByValue = new long[labels.values.size()];
+
+            humans = humans(labels, selected.id.equals(current.id) ? 0 : -1, selected.id, levelOfValue,
+                    skippedByValue, selectedSpec.levels().size());
+            judges = judges(labels, humans.table, levelOfValue, skippedByValue);
+            adjudicated = UnitLabels.forTable(humans.table);
+            for (Map.Entry<Long, Integer> entry : labels.adjudicated().entrySet()) {
+                int level = levelOfValue[entry.getValue()];
+                if (level < 0) {
+                    skippedAdjudication++;
+                    skippedByValue[entry.getValue()]++;
+                } else {
+                    adjudicated.set(entry.getKey(), level);
+                }
+            }
+            skippedValues = skippedValues(labels, skippedByValue);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the labels of '" + rubric.name + "'", e);
         }
-        long loaded = System.nanoTime();
-
-        Map<Long, Long> labelsPerVersion = labelsPerVersion(labels.humans, current.id);
-        RubricVersion selected = select(versions, requested, queue, labelsPerVersion);
         RubricSpec spec = selected.spec();
         boolean ordered = spec.kind() != RubricKind.BOOLEAN;
-        int[] levelOfValue = new int[labels.values.size()];
-        for (int v = 0; v < levelOfValue.length; v++) {
-            levelOfValue[v] = RubricValues.indexOf(spec, labels.values.get(v));
-        }
-        long[] skippedByValue = new long[labels.values.size()];
-
-        Humans humans = humans(labels, selected.id.equals(current.id) ? 0 : -1, selected.id, levelOfValue,
-                skippedByValue, spec.levels().size());
         RatingTable table = humans.table;
-        Judges judges = judges(labels, table, levelOfValue, skippedByValue);
-        UnitLabels adjudicated = UnitLabels.forTable(table);
-        long skippedAdjudication = 0;
-        for (Map.Entry<Long, Integer> entry : labels.adjudicated.entrySet()) {
-            int level = levelOfValue[entry.getValue()];
-            if (level < 0) {
-                skippedAdjudication++;
-                skippedByValue[entry.getValue()]++;
-            } else {
-                adjudicated.set(entry.getKey(), level);
-            }
-        }
         Scale scale = scale(spec, ordered);
         Consensus.Rule rule = queue != null && ordered && "MEDIAN".equals(queue.consensusRule)
                 ? Consensus.Rule.MEDIAN : Consensus.Rule.MAJORITY;
@@ -137,14 +153,15 @@ public class AgreementService {
         var disagreements = disagreements(report, spec, latest == null ? null : judges.labels.get(latest.source()),
                 latest, query.sort());
         var skipped = new AgreementResult.Skipped(humans.skipped, judges.skipped, skippedAdjudication,
-                skippedValues(labels, skippedByValue));
+                skippedValues);
         return new AgreementResult(experiment.name, rubric.name,
                 queue == null ? null : new AgreementResult.QueueInfo(queue.id, queue.name),
                 rubricInfo(rubric, selected, spec, ordered), versionCounts(versions, selected, labelsPerVersion),
                 query.from(), query.to(), report, rule, weighting == CohenKappa.Weighting.QUADRATIC ? "quadratic"
                 : "unweighted", bootstrap, reviewerNames(table), humans.medianSeconds, judges.series,
                 disagreements.shown, disagreements.total, query.sort(), skipped,
-                new AgreementResult.Timings(millis(started, loaded), millis(loaded, built), millis(built, computed)));
+                new AgreementResult.Timings(millis(started, loaded), millis(loaded, built), millis(built, computed),
+                        source.label()));
     }
 
     // ---- what the report is about -------------------------------------------------------------------------------
@@ -242,7 +259,7 @@ public class AgreementService {
         CurrentLabels.Rows rows = labels.humans;
         // Two spellings of the name ("Quality", "quality") can give one source two current labels on a trace;
         // then the newer must win, so the rows go in id order. Otherwise the database order is as good.
-        int[] order = labels.foreignSpelling ? rows.orderById() : null;
+        int[] order = labels.foreignSpelling() ? rows.orderById() : null;
         RatingTable.Builder builder = RatingTable.builder(categories);
         long[][] millis = new long[labels.sources.size()][];
         int[] timed = new int[labels.sources.size()];
