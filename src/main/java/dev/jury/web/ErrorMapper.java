@@ -92,13 +92,14 @@ public class ErrorMapper {
     }
 
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e, UriInfo uri) {
+    public Response webApplication(WebApplicationException e, UriInfo uri, jakarta.ws.rs.core.HttpHeaders headers) {
         int status = e.getResponse().getStatus();
         if (status < 400) {
             return e.getResponse();
         }
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
-        String detail = status == 415 ? "Unsupported content type." : (e.getMessage() == null ? title : e.getMessage());
+        String detail = status == 415 ? unsupportedType(headers.getMediaType(), uri)
+                : (e.getMessage() == null ? title : e.getMessage());
         if (status >= 500) {
             return unexpected(e, uri);
         }
@@ -129,6 +130,17 @@ public class ErrorMapper {
 
     private static Response html(int status, TemplateInstance page) {
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(page.render()).build();
+    }
+
+    /** What to send instead: the API takes JSON (the upload endpoints also take NDJSON, named by their docs). */
+    static String unsupportedType(jakarta.ws.rs.core.MediaType sent, UriInfo uri) {
+        String got = sent == null ? "no Content-Type" : "Content-Type '" + sent + "'";
+        if (!isApi(uri)) {
+            return "Unsupported content type (" + got + ").";
+        }
+        return "Unsupported content type (" + got + "): send the body as JSON with 'Content-Type: application/json'"
+                + (sent != null && sent.isCompatible(jakarta.ws.rs.core.MediaType.APPLICATION_FORM_URLENCODED_TYPE)
+                ? " — curl -d sends form encoding unless told otherwise with -H." : ".");
     }
 
     static boolean isApi(UriInfo uri) {
