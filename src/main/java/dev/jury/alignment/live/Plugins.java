@@ -8,7 +8,7 @@ import java.util.Map;
 /** What the built-in optimizer beans share. */
 public final class Plugins {
 
-    static final String EVALUATION_TEMPERATURE = "evaluation_temperature";
+    public static final String EVALUATION_TEMPERATURE = "evaluation_temperature";
 
     private Plugins() {
     }
@@ -17,7 +17,7 @@ public final class Plugins {
      * The raw parameters with {@code evaluation_temperature} defaulting to the judge version's own temperature (0
      * when it has none), as the parameter's help says: candidates are scored the way the judge will answer.
      */
-    static Map<String, Object> withEvaluationTemperature(Map<String, Object> raw, JudgeVersion base) {
+    public static Map<String, Object> withEvaluationTemperature(Map<String, Object> raw, JudgeVersion base) {
         Map<String, Object> params = new LinkedHashMap<>(raw);
         Object given = params.get(EVALUATION_TEMPERATURE);
         if (given == null || given instanceof String s && s.isBlank()) {
