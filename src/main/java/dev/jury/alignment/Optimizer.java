@@ -4,6 +4,7 @@ import dev.jury.judges.JudgeVersion;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An alignment optimizer, discovered as a CDI bean (judges-and-alignment.md, "Optimizers are plug-ins"). Jury ships
@@ -38,6 +39,14 @@ public interface Optimizer {
      */
     default Map<String, Number> resolve(Map<String, ?> raw) {
         return ParameterSpec.resolve(parameters(), raw);
+    }
+
+    /**
+     * The most LLM calls a run with these (resolved) parameters makes on {@code trainSize} train examples, in words
+     * for the form ("at most 3,608 judge calls and 56 reflection calls"); empty when the optimizer cannot say.
+     */
+    default Optional<String> budget(Map<String, Number> params, int trainSize) {
+        return Optional.empty();
     }
 
     /**

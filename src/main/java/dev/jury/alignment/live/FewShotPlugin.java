@@ -14,6 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /** The {@code few-shot} optimizer bean: {@link FewShotOptimizer} with live judge calls; no reflection model. */
 @ApplicationScoped
@@ -36,6 +39,13 @@ public class FewShotPlugin implements Optimizer {
     @Override
     public List<ParameterSpec> parameters() {
         return FewShotParameters.SCHEMA;
+    }
+
+    @Override
+    public Optional<String> budget(Map<String, Number> params, int trainSize) {
+        return trainSize < 1 ? Optional.empty() : Optional.of(String.format(Locale.ROOT,
+                "At most %,d judge calls on %d train traces (N, plus N when a demo was added).", 2L * trainSize,
+                trainSize));
     }
 
     @Override

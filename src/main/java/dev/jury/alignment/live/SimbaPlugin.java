@@ -15,6 +15,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /** The {@code simba} optimizer bean: {@link SimbaOptimizer} with live judge calls and a live reflection model. */
 @ApplicationScoped
@@ -45,6 +48,17 @@ public class SimbaPlugin implements Optimizer {
     @Override
     public boolean usesReflectionModel() {
         return true;
+    }
+
+    @Override
+    public Optional<String> budget(Map<String, Number> params, int trainSize) {
+        if (trainSize < 1) {
+            return Optional.empty();
+        }
+        SimbaParameters p = SimbaParameters.from(params);
+        return Optional.of(String.format(Locale.ROOT, "At most %,d judge calls and %,d reflection calls on %d train "
+                + "traces (S·B·(C + min(B, C+1)) + (C+1)·N).", p.maxJudgeCalls(trainSize),
+                p.maxReflectionCalls(trainSize), trainSize));
     }
 
     @Override
