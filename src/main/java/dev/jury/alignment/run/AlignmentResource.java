@@ -153,13 +153,15 @@ public class AlignmentResource {
                 for (Problem.FieldError fe : e.errors()) {
                     errors.merge(fe.field() == null ? "" : fe.field(), fe.message(), (a, b) -> a + " " + b);
                 }
-                Panel panel = panel(exp, name, form, errors, "Not started: " + e.getMessage());
-                return Response.status(422).entity(htmx ? Templates.page$panel(panel) : Templates.page(panel))
-                        .header(HttpHeaders.VARY, Htmx.REQUEST).build();
+                return refused(panel(exp, name, form, errors, "Not started: " + e.getMessage()), htmx);
             }
         }
-        Panel panel = panel(exp, name, form, errors, "Not started: check the marked fields.");
-        return Response.status(422).entity(htmx ? Templates.page$panel(panel) : Templates.page(panel))
+        return refused(panel(exp, name, form, errors, "Not started: check the marked fields."), htmx);
+    }
+
+    /** 422 for a plain form post; 200 for htmx, which swaps only successful answers into the panel. */
+    private static Response refused(Panel panel, boolean htmx) {
+        return Response.status(htmx ? 200 : 422).entity(htmx ? Templates.page$panel(panel) : Templates.page(panel))
                 .header(HttpHeaders.VARY, Htmx.REQUEST).build();
     }
 
