@@ -89,6 +89,15 @@ public record HeldOutMetrics(int traces, int correct, int errors, double accurac
                 ordered ? "quadratic" : "unweighted", List.copyOf(categories), counts);
     }
 
+    /** Equal in every number, the matrix compared cell by cell (a record's equals compares arrays by identity). */
+    public boolean sameAs(HeldOutMetrics other) {
+        return other != null && java.util.Arrays.deepEquals(confusion, other.confusion)
+                && new HeldOutMetrics(traces, correct, errors, accuracy, accuracyLow, accuracyHigh, kappa, kappaLow,
+                kappaHigh, kappaNote, weighting, categories, null).equals(new HeldOutMetrics(other.traces,
+                other.correct, other.errors, other.accuracy, other.accuracyLow, other.accuracyHigh, other.kappa,
+                other.kappaLow, other.kappaHigh, other.kappaNote, other.weighting, other.categories, null));
+    }
+
     /** Row {@code i} of the matrix, for templates. */
     public List<Long> row(int i) {
         List<Long> row = new ArrayList<>();

@@ -5,6 +5,8 @@ import dev.jury.llm.InjectLlmFake;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
+import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,6 +17,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,5 +88,41 @@ class AlignmentEndToEndTest {
         var finished = AlignmentTestData.awaitFinished(runId.longValue(), Duration.ofSeconds(60));
         finished.body("status", equalTo("SUCCEEDED")).body("reflection_model", equalTo(null))
                 .body("optimizer", equalTo("few-shot")).body("metrics.before.accuracy", equalTo(0.6f));
+    }
+
+    @Test
+    void aRunWhoseWorkerDiedIsReclaimedAndRunsAgainOnTheSameSplit() throws Exception {
+        var data = new AlignmentTestData("openai-compatible").labelled(15, 10);
+        data.stubLearnableJudge(llm);
+        Number first = given().contentType(ContentType.JSON).body(data.startBody()).post(data.alignments())
+                .then().statusCode(202).extract().path("run_id");
+        AlignmentTestData.awaitFinished(first.longValue(), Duration.ofSeconds(120)).body("status", equalTo("SUCCEEDED"));
+
+        // The same run again, as a worker left it when it died mid-way: RUNNING, heartbeat long expired.
+        long runId = QuarkusTransaction.requiringNew().call(() -> {
+            var em = Panache.getEntityManager();
+            long job = ((Number) em.createNativeQuery("""
+                    INSERT INTO job (type, status, payload, progress_done, progress_total, attempts, worker_id,
+                                     heartbeat_at, created_by, started_at)
+                    VALUES ('alignment', 'RUNNING', '{}'::jsonb, 2, 5, 1, 'dead-host/1/dead',
+                            now() - interval '10 minutes', 'admin', now() - interval '11 minutes') RETURNING id""")
+                    .getSingleResult()).longValue();
+            long run = ((Number) em.createNativeQuery("""
+                    INSERT INTO alignment_run (experiment_id, judge_id, base_version_id, optimizer, params,
+                                               reflection_model, seed, heldout_fraction, rebalance, status, data_set,
+                                               progress, job_id, created_by)
+                    SELECT experiment_id, judge_id, base_version_id, optimizer, params, reflection_model, seed,
+                           heldout_fraction, rebalance, 'RUNNING', data_set,
+                           '{"phase": "step", "step": 1, "steps": 2}'::jsonb, ?1, created_by
+                      FROM alignment_run WHERE id = ?2 RETURNING id""")
+                    .setParameter(1, job).setParameter(2, first.longValue()).getSingleResult()).longValue();
+            em.createNativeQuery("UPDATE job SET payload = jsonb_build_object('alignment_run_id', ?1) WHERE id = ?2")
+                    .setParameter(1, run).setParameter(2, job).executeUpdate();
+            return run;
+        });
+        AlignmentTestData.awaitFinished(runId, Duration.ofSeconds(180))
+                .body("status", equalTo("SUCCEEDED")).body("result_version", equalTo(3))
+                .body("metrics.after.accuracy", equalTo(1.0f))
+                .body("log.message", hasItem(startsWith("Resumed after its worker stopped")));
     }
 }
