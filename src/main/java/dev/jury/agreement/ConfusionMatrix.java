@@ -113,6 +113,12 @@ public final class ConfusionMatrix {
         return Estimate.of((double) agreements / n, n);
     }
 
+    /** {@link #accuracy()} with a percentile-bootstrap interval, resampling the matrix's units. */
+    public Estimate accuracy(Bootstrap bootstrap) {
+        int k = categories;
+        return bootstrap.forCells(this, cells -> wrap(k, cells).accuracy());
+    }
+
     /**
      * Of the units the compared side (the judge) called negative, the share the reference also calls negative.
      * Negative is a polarity: any two failing levels match.

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -25,6 +26,7 @@ public final class AlignmentContext {
     private final Consumer<AlignmentProgress> progress;
     private final BooleanSupplier cancelled;
     private final Map<String, Object> parameters;
+    private final Map<Class<?>, Object> attributes;
     private final Counters counters = new Counters();
 
     private AlignmentContext(Builder b) {
@@ -35,6 +37,7 @@ public final class AlignmentContext {
         this.progress = b.progress;
         this.cancelled = b.cancelled;
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.parameters));
+        this.attributes = Map.copyOf(b.attributes);
     }
 
     public static Builder builder() {
@@ -76,6 +79,14 @@ public final class AlignmentContext {
 
     public Counters counters() {
         return counters;
+    }
+
+    /**
+     * A run-scoped object the surroundings hand to an optimizer bean, keyed by its type — e.g. the live run's job id
+     * and reflection model, which a pure optimizer never needs and a test simply leaves out.
+     */
+    public <T> Optional<T> attribute(Class<T> type) {
+        return Optional.ofNullable(type.cast(attributes.get(type)));
     }
 
     public boolean isCancelled() {
@@ -132,6 +143,7 @@ public final class AlignmentContext {
         private Consumer<AlignmentProgress> progress = p -> { };
         private BooleanSupplier cancelled = () -> false;
         private final Map<String, Object> parameters = new LinkedHashMap<>();
+        private final Map<Class<?>, Object> attributes = new LinkedHashMap<>();
 
         public Builder seed(long seed) {
             this.seed = seed;
@@ -172,6 +184,12 @@ public final class AlignmentContext {
 
         public Builder parameter(String name, Object value) {
             this.parameters.put(name, value);
+            return this;
+        }
+
+        /** Hands {@code value} to the optimizer as {@link AlignmentContext#attribute(Class) attribute(type)}. */
+        public <T> Builder attribute(Class<T> type, T value) {
+            this.attributes.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(value, "value"));
             return this;
         }
 

@@ -1,0 +1,46 @@
+package dev.jury.alignment.run;
+
+import dev.jury.alignment.Optimizer;
+import dev.jury.alignment.simba.SimbaOptimizer;
+import dev.jury.web.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Every {@link Optimizer} bean, by name; {@code simba} is the default. */
+@ApplicationScoped
+public class Optimizers {
+
+    public static final String DEFAULT = SimbaOptimizer.NAME;
+
+    @Inject
+    @Any
+    Instance<Optimizer> beans;
+
+    /** The default first, then by name. */
+    public List<Optimizer> all() {
+        return beans.stream().sorted(Comparator.comparing((Optimizer o) -> !o.name().equals(DEFAULT))
+                .thenComparing(Optimizer::name)).toList();
+    }
+
+    public List<String> names() {
+        return all().stream().map(Optimizer::name).toList();
+    }
+
+    /**
+     * @param name blank means the default
+     * @throws ProblemException 422 on {@code optimizer} listing the available names
+     */
+    public Optimizer get(String name) {
+        String wanted = name == null || name.isBlank() ? DEFAULT : name.strip();
+        return all().stream().filter(o -> o.name().equals(wanted)).findFirst()
+                .orElseThrow(() -> ProblemException.invalid("optimizer", "Unknown optimizer '"
+                        + (wanted.length() > 64 ? wanted.substring(0, 64) + "…" : wanted) + "'; available: "
+                        + all().stream().map(Optimizer::name).collect(Collectors.joining(", ")) + "."));
+    }
+}
