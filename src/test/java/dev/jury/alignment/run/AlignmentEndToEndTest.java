@@ -69,6 +69,21 @@ class AlignmentEndToEndTest {
         assertTrue(version.getList("aliases").contains("latest"));
         assertTrue(!version.getList("aliases").contains("registered"), "alignment never registers");
 
+        // Proven better, so the admin registers it; a service then fetches it and judges with it.
+        given().contentType(ContentType.JSON).post("/api/v1/experiments/" + data.experiment
+                        + "/judges/policy/versions/2/register")
+                .then().statusCode(200).body("registered_version", equalTo(2)).body("moved", equalTo(true));
+        given().get("/api/v1/judges/policy?experiment=" + data.experiment).then().statusCode(200)
+                .body("version", equalTo(2)).body("aliases", hasItem("registered"))
+                .body("instructions", containsString(AlignmentTestData.RULE))
+                .body("mlflow.name", equalTo("policy"));
+        // Version 1 (temperature 0, no rule) calls a receipt-less refund fine; the registered version 2 does not.
+        given().contentType(ContentType.JSON).body(Map.of(
+                        "inputs", Map.of("question", "I want a refund for my order"),
+                        "outputs", Map.of("answer", "Sure, refunded.")))
+                .post("/api/v1/experiments/" + data.experiment + "/judges/policy/assess")
+                .then().statusCode(200).body("version", equalTo(2)).body("value", equalTo("no"));
+
         // DEBUG detail is stored and shown on request only.
         List<String> info = given().get("/api/v1/alignments/" + runId).then().extract().path("log.level");
         assertTrue(!info.contains("DEBUG"));
