@@ -1,5 +1,6 @@
 package dev.jury.judges;
 
+import dev.jury.llm.LlmProviders;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,7 +61,7 @@ public class JudgeResource {
     RubricService rubrics;
 
     @Inject
-    ModelAvailability models;
+    LlmProviders providers;
 
     @Inject
     AuditLog audit;
@@ -242,7 +243,7 @@ public class JudgeResource {
         if (!form.name().isBlank() && !free.contains(form.name())) {
             free.add(form.name()); // keep what was chosen, even if it is refused, so the error reads next to it
         }
-        return Templates.list(experiment, rows, free, models.configuredProviders(), form);
+        return Templates.list(experiment, rows, free, providers.configuredProviders(), form);
     }
 
     private TemplateInstance judgePage(String exp, String name, JudgeForm form) {
@@ -273,7 +274,7 @@ public class JudgeResource {
                 : new AgreementSummary(doc.headline().estimate().text(), doc.headline().level(), doc.headline().band(),
                 doc.units(), doc.raters(), null);
         Integer registered = JudgeAlias.findFor(judge.id, JudgeAlias.REGISTERED).map(a -> a.version).orElse(null);
-        return Templates.judge(experiment, judge, rows, models.configuredProviders(), form,
+        return Templates.judge(experiment, judge, rows, providers.configuredProviders(), form,
                 audit.trail(JudgeService.AUDIT_TARGET, JudgeService.auditId(exp, name), AuditLog.PAGE), summary,
                 registered, JudgeAliasHistory.listFor(judge.id, JudgeAlias.REGISTERED));
     }

@@ -2,6 +2,7 @@ package dev.jury.judges;
 
 import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
+import dev.jury.llm.LlmProviders;
 import dev.jury.rubrics.RubricService;
 import dev.jury.rubrics.RubricValues;
 import dev.jury.rubrics.RubricVersion;
@@ -38,7 +39,7 @@ public class JudgeService {
     RubricService rubrics;
 
     @Inject
-    ModelAvailability models;
+    LlmProviders providers;
 
     @Inject
     AuditLog audit;
@@ -85,7 +86,7 @@ public class JudgeService {
         try {
             modelUri = ModelUri.parse(model);
             if (requireProvider) {
-                models.problem(modelUri).ifPresent(m -> errors.add(Problem.FieldError.field("model", m)));
+                providers.missingConfiguration(modelUri.provider()).ifPresent(m -> errors.add(Problem.FieldError.field("model", m)));
             }
         } catch (InvalidModelUriException e) {
             errors.add(Problem.FieldError.field("model", e.getMessage()));

@@ -27,6 +27,11 @@ public class LlmProviders {
         return Provider.ids();
     }
 
+    /** The providers that can be called here, in {@link #providers()} order (shown as a hint in forms). */
+    public List<String> configuredProviders() {
+        return providers().stream().filter(this::isConfigured).toList();
+    }
+
     public boolean isConfigured(String provider) {
         return missingConfiguration(provider).isEmpty();
     }

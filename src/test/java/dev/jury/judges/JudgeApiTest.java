@@ -184,7 +184,7 @@ class JudgeApiTest {
         String exp = ApiFixtures.experiment();
         ApiFixtures.rubric(exp, "quality");
         expect422(post(exp, with(ApiFixtures.judgeBody("quality"), "model", "anthropic:/claude-sonnet-4-5")), "model",
-                "set jury.llm.providers.anthropic.base-url or jury.llm.providers.anthropic.api-key")
+                "The LLM provider 'anthropic' is not configured: set jury.llm.providers.anthropic.api-key")
                 .body("detail", containsString("JURY_LLM_PROVIDERS_ANTHROPIC_API_KEY"));
         // (every other provider is configured in the test profile: the fake LLM of LlmFakeServer)
     }

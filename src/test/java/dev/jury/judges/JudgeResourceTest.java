@@ -65,7 +65,7 @@ class JudgeResourceTest {
                 .then().statusCode(422)
                 .body(containsString("role=\"alert\""))
                 .body(containsString("unsupported variables: {{ question }}"))
-                .body(containsString("jury.llm.providers.anthropic.base-url"))
+                .body(containsString("jury.llm.providers.anthropic.api-key"))
                 .body(containsString("temperature must be a number from 0 to 2"))
                 .body(containsString("Kept &lt;b&gt;text&lt;/b&gt;: is {{ question }} answered?</textarea>"))
                 .body(containsString("value=\"anthropic:/claude-sonnet-4-5\""))

@@ -19,7 +19,6 @@ import dev.jury.judges.InvalidModelUriException;
 import dev.jury.judges.Judge;
 import dev.jury.judges.JudgeService;
 import dev.jury.judges.JudgeVersion;
-import dev.jury.judges.ModelAvailability;
 import dev.jury.judges.ModelUri;
 import dev.jury.llm.LlmProviders;
 import dev.jury.rubrics.Rubric;
@@ -105,7 +104,7 @@ public class AlignmentRunService {
     Optimizers optimizers;
 
     @Inject
-    ModelAvailability models;
+    LlmProviders models;
 
     @Inject
     LlmProviders providers;
@@ -217,12 +216,12 @@ public class AlignmentRunService {
             try {
                 ModelUri uri = ModelUri.parse(reflection);
                 reflection = uri.toString();
-                models.problem(uri).ifPresent(m -> errors.add(Problem.FieldError.field("reflection_model", m)));
+                models.missingConfiguration(uri.provider()).ifPresent(m -> errors.add(Problem.FieldError.field("reflection_model", m)));
             } catch (InvalidModelUriException e) {
                 errors.add(Problem.FieldError.field("reflection_model", e.getMessage()));
             }
         }
-        models.problem(base.modelUri()).ifPresent(m -> errors.add(Problem.FieldError.field("model",
+        models.missingConfiguration(base.modelUri().provider()).ifPresent(m -> errors.add(Problem.FieldError.field("model",
                 "The judge's model cannot be called: " + m)));
         double fraction = heldoutFraction(request.heldoutFraction(), errors);
         Integer version = rubricVersion(base, request.rubricVersion(), errors);
