@@ -11,19 +11,20 @@ import dev.jury.rubrics.RubricVersion;
 import dev.jury.security.AuditLog;
 import dev.jury.traces.Assessment;
 import dev.jury.traces.SourceType;
-import dev.jury.traces.Trace;
 import dev.jury.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.LockModeType;
+import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.transaction.Transactional;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -110,18 +111,24 @@ public class FeedbackService {
     }
 
     /** What every label of a request is checked against, loaded once. */
-    private record Context(Experiment experiment, Map<Long, Trace> traces, Map<String, RubricVersion> rubrics) {
+    private record Context(Experiment experiment, Set<Long> traces, Map<String, RubricVersion> rubrics) {
     }
 
     private Context context(Experiment experiment, List<Label> labels) {
         List<Long> ids = labels.stream().map(Label::traceId).filter(Objects::nonNull).distinct().sorted().toList();
-        Map<Long, Trace> traces = new HashMap<>();
+        Set<Long> traces = new HashSet<>();
         if (!ids.isEmpty()) {
-            // locked in id order: two requests labelling the same traces supersede one after the other, never
-            // both the same old label, and cannot deadlock
-            List<Trace> found = Trace.find("experimentId = ?1 and id in ?2 order by id", experiment.id, ids)
-                    .withLock(LockModeType.PESSIMISTIC_WRITE).list();
-            found.forEach(t -> traces.put(t.id, t));
+            // Locked in id order: two requests labelling the same traces supersede one after the other, never
+            // both the same old label, and cannot deadlock. Only the ids: managed Trace entities would be
+            // dirty-checked — their JSON compared — at every flush of every label (3,000 labels took 20 s).
+            @SuppressWarnings("unchecked")
+            List<Number> found = Panache.getEntityManager().createNativeQuery(
+                            "SELECT id FROM trace WHERE experiment_id = ?1 AND id = ANY (CAST(?2 AS bigint[]))"
+                                    + " ORDER BY id FOR UPDATE")
+                    .setParameter(1, experiment.id)
+                    .setParameter(2, ids.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")))
+                    .getResultList();
+            found.forEach(id -> traces.add(id.longValue()));
         }
         Map<String, RubricVersion> rubrics = new HashMap<>();
         for (Rubric rubric : Rubric.listForExperiment(experiment.id)) {
@@ -132,7 +139,7 @@ public class FeedbackService {
 
     private Stored store(Context context, Label label) {
         String experimentName = context.experiment().name;
-        if (!context.traces().containsKey(label.traceId())) {
+        if (!context.traces().contains(label.traceId())) {
             throw ProblemException.notFound("No trace " + label.traceId() + " in experiment '" + experimentName + "'.");
         }
         RubricVersion rubric = rubricFor(context, label.name());

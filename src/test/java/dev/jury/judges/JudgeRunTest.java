@@ -138,10 +138,12 @@ class JudgeRunTest {
         // case-1: rate limited once, with Retry-After
         llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).atPriority(1).inScenario(model + "429")
                 .whenScenarioStateIs(STARTED).willSetStateTo("ok")
+                .withRequestBody(matchingJsonPath("$.model", com.github.tomakehurst.wiremock.client.WireMock.equalTo(model)))
                 .withRequestBody(containing("case-1 answer"))
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));
         llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).atPriority(1).inScenario(model + "429")
                 .whenScenarioStateIs("ok").withRequestBody(containing("case-1 answer"))
+                .withRequestBody(matchingJsonPath("$.model", com.github.tomakehurst.wiremock.client.WireMock.equalTo(model)))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody(completion("{\"result\": \"no\", \"rationale\": \"after waiting\"}"))));
         stubCase(2, aResponse().withStatus(500).withBody("upstream down"));

@@ -8,6 +8,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +61,15 @@ class LlmClientTest {
 
     @BeforeEach
     void resetFake() {
+        wireMock.resetAll();
+    }
+
+    /**
+     * The fake is shared by every test in the JVM and these stubs answer any model: leaving them behind made the
+     * next test class's judge get "no choices" answers.
+     */
+    @AfterEach
+    void leaveNoStubsBehind() {
         wireMock.resetAll();
     }
 
