@@ -61,6 +61,26 @@ public final class Browser implements AutoCloseable {
         wait.until(d -> d.getCurrentUrl().startsWith(url.substring(0, url.indexOf('/', 8))));
     }
 
+    /**
+     * Saves the whole page as {@code target/screenshots/NAME.png}: a record of what the test saw, to look at when it
+     * fails or when the docs' pictures are refreshed.
+     */
+    public void screenshot(String name) {
+        try {
+            var page = driver.findElement(By.tagName("body"));
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280,
+                    Math.min(4000, Math.max(900, page.getSize().getHeight() + 40))));
+            Path file = Path.of("target", "screenshots", name + ".png");
+            Files.createDirectories(file.getParent());
+            Files.write(file, ((org.openqa.selenium.TakesScreenshot) driver)
+                    .getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        } catch (java.io.IOException | RuntimeException e) {
+            // a missing picture must not fail the test it documents
+            System.err.println("screenshot " + name + " not saved: " + e);
+        }
+    }
+
     @Override
     public void close() {
         driver.quit();

@@ -249,7 +249,9 @@ public class AlignmentResource {
         }
         previewErrors.forEach(shownErrors::putIfAbsent);
 
+        // the seed is a run setting of its own (above the parameters); listing it twice would let the two disagree
         List<ParamField> params = selected.parameters().stream()
+                .filter(p -> !p.name().equals(dev.jury.alignment.ParameterSpec.SEED.name()))
                 .map(p -> field(p, form.params().get(p.name()), shownErrors.get("params." + p.name()))).toList();
         String budget = null;
         if (preview != null) {

@@ -58,6 +58,7 @@ class AlignmentBrowserTest {
             admin.waitFor().until(ExpectedConditions.presenceOfElementLocated(By.id("reflection-model")));
             assertTrue(driver.findElement(By.id("alignment-panel")).getText().contains("25"),
                     "the preview counts the 25 labelled traces");
+            admin.screenshot("judge-page");
             type(driver, "reflection-model", "openai-compatible:/" + data.reflection);
             type(driver, "seed", "7");
             for (var p : Map.of("param-batch-size", "8", "param-num-candidates", "2", "param-max-steps", "2",
@@ -71,12 +72,14 @@ class AlignmentBrowserTest {
                     ExpectedConditions.presenceOfElementLocated(By.partialLinkText("Compare v1 with v2")));
             String run = driver.findElement(By.tagName("main")).getText();
             assertTrue(run.contains("SUCCEEDED") || run.contains("Succeeded"), run);
+            admin.screenshot("alignment-run");
             driver.findElement(By.partialLinkText("Compare v1 with v2")).click();
 
             admin.waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("pre.diff")));
             String diff = driver.findElement(By.cssSelector("pre.diff")).getText();
             assertTrue(diff.contains("+ " + AlignmentTestData.RULE), diff);
 
+            admin.screenshot("compare");
             driver.findElement(By.cssSelector("a[aria-label='Register version 2']")).click();
             admin.waitFor().until(ExpectedConditions.presenceOfElementLocated(
                     By.cssSelector("button[aria-label='Confirm: register version 2']"))).click();
