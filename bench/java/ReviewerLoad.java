@@ -101,6 +101,20 @@ public class ReviewerLoad {
         long start = System.nanoTime();
         long measureFrom = start + warmup * 1_000_000_000L;
         long end = measureFrom + seconds * 1_000_000_000L;
+        // Server side: the app's own request timer (jury.review.latency-histogram, set by the scenario), scraped
+        // from /q/metrics when the measured window opens and when it closes; the difference is the window.
+        var scrapes = new Map[2];
+        Thread scraper = new Thread(() -> {
+            try {
+                Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
+                scrapes[0] = ServerTimings.scrape(client, base);
+                Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+                scrapes[1] = ServerTimings.scrape(client, base);
+            } catch (Exception e) {
+                System.err.println("reviewer-loop: could not scrape " + base + "/q/metrics: " + e);
+            }
+        }, "metrics-scraper");
+        scraper.start();
         Loop[] loops = new Loop[reviewers];
         Thread[] threads = new Thread[reviewers];
         for (int r = 0; r < reviewers; r++) {
@@ -111,6 +125,7 @@ public class ReviewerLoad {
         for (Thread thread : threads) {
             thread.join();
         }
+        scraper.join();
         double measuredSeconds = Math.min(System.nanoTime(), end) - measureFrom;
         measuredSeconds /= 1e9;
 
@@ -164,6 +179,12 @@ public class ReviewerLoad {
         extra.put("seed_s", Math.round(seedSeconds * 10) / 10.0);
         putPercentiles(extra, "next", next);
         putPercentiles(extra, "submit", submit);
+        if (scrapes[0] != null && scrapes[1] != null) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> server = ServerTimings.window(scrapes[0], scrapes[1], Map.of(
+                    "next", "/api/v1/queues/{id}/next", "submit", "/api/v1/leases/{id}/submit"));
+            extra.putAll(server);
+        }
         extra.put("next_empty", empty);
         extra.putAll(checks);
         if (!errorSamples.isEmpty()) {
@@ -185,6 +206,14 @@ public class ReviewerLoad {
                 extra.get("next_p50_ms"), extra.get("next_p95_ms"), extra.get("next_p99_ms"), next.size(),
                 extra.get("submit_p50_ms"), extra.get("submit_p95_ms"), extra.get("submit_p99_ms"), submit.size(),
                 errors, checks.get("items_over_k"));
+        if (extra.containsKey("server_next_p50_ms")) {
+            System.out.printf(Locale.ROOT, "%-22s server side: next p50 %s p95 %s p99 %s ms (%s calls); submit p50 %s "
+                            + "p95 %s p99 %s ms (%s calls)%n", "",
+                    extra.get("server_next_p50_ms"), extra.get("server_next_p95_ms"), extra.get("server_next_p99_ms"),
+                    extra.get("server_next_calls"), extra.get("server_submit_p50_ms"),
+                    extra.get("server_submit_p95_ms"), extra.get("server_submit_p99_ms"),
+                    extra.get("server_submit_calls"));
+        }
         Stats.write(out, result);
         if (errors > 0) {
             System.err.println("reviewer-loop: " + errors + " failed calls, e.g. " + errorSamples);
