@@ -104,12 +104,17 @@ public class ReviewerLoad {
         // Server side: the app's own request timer (jury.review.latency-histogram, set by the scenario), scraped
         // from /q/metrics when the measured window opens and when it closes; the difference is the window.
         var scrapes = new Map[2];
+        long[] cpu = new long[4]; // app and PostgreSQL CPU ticks when the window opens and closes
         Thread scraper = new Thread(() -> {
             try {
                 Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
                 scrapes[0] = ServerTimings.scrape(client, base);
+                cpu[0] = ServerTimings.appTicks();
+                cpu[1] = ServerTimings.postgresTicks();
                 Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
                 scrapes[1] = ServerTimings.scrape(client, base);
+                cpu[2] = ServerTimings.appTicks();
+                cpu[3] = ServerTimings.postgresTicks();
             } catch (Exception e) {
                 System.err.println("reviewer-loop: could not scrape " + base + "/q/metrics: " + e);
             }
@@ -185,6 +190,14 @@ public class ReviewerLoad {
                     "next", "/api/v1/queues/{id}/next", "submit", "/api/v1/leases/{id}/submit"));
             extra.putAll(server);
         }
+        if (cpu[0] > 0 && cpu[2] > cpu[0]) {
+            // CPU per next + submit pair inside the measured window only (no start-up, seeding or warm-up).
+            double pairs = Math.max(1, submit.size());
+            extra.put("window_app_cpu_s", Math.round((cpu[2] - cpu[0]) / ServerTimings.HZ * 10) / 10.0);
+            extra.put("window_postgres_cpu_s", Math.round((cpu[3] - cpu[1]) / ServerTimings.HZ * 10) / 10.0);
+            extra.put("app_cpu_ms_per_label", Math.round((cpu[2] - cpu[0]) / ServerTimings.HZ * 1000 / pairs * 100) / 100.0);
+            extra.put("postgres_cpu_ms_per_label", Math.round((cpu[3] - cpu[1]) / ServerTimings.HZ * 1000 / pairs * 100) / 100.0);
+        }
         extra.put("next_empty", empty);
         extra.putAll(checks);
         if (!errorSamples.isEmpty()) {
@@ -213,6 +226,11 @@ public class ReviewerLoad {
                     extra.get("server_next_calls"), extra.get("server_submit_p50_ms"),
                     extra.get("server_submit_p95_ms"), extra.get("server_submit_p99_ms"),
                     extra.get("server_submit_calls"));
+        }
+        if (extra.containsKey("app_cpu_ms_per_label")) {
+            System.out.printf(Locale.ROOT, "%-22s in the window: app CPU %s s, PostgreSQL CPU %s s = %s + %s ms per label "
+                            + "(next + submit)%n", "", extra.get("window_app_cpu_s"), extra.get("window_postgres_cpu_s"),
+                    extra.get("app_cpu_ms_per_label"), extra.get("postgres_cpu_ms_per_label"));
         }
         Stats.write(out, result);
         if (errors > 0) {

@@ -1,7 +1,10 @@
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +20,47 @@ import java.util.regex.Pattern;
  * percentile is exact to about that).
  */
 public class ServerTimings {
+
+    /** Clock ticks per second of /proc/PID/stat (USER_HZ; 100 on Linux unless BENCH_CLK_TCK says otherwise). */
+    static final double HZ = Double.parseDouble(System.getenv().getOrDefault("BENCH_CLK_TCK", "100"));
+
+    /** User + system CPU ticks of the app (its PID in BENCH_APP_PID, set by bench/run.sh); 0 when unknown. */
+    static long appTicks() {
+        String pid = System.getenv("BENCH_APP_PID");
+        return pid == null ? 0 : ticks(Path.of("/proc", pid, "stat"));
+    }
+
+    /** User + system CPU ticks of every PostgreSQL process (all backends share the machine's one server). */
+    static long postgresTicks() {
+        long total = 0;
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                if (!dir.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    if (Files.readString(dir.resolve("comm")).startsWith("postgres")) {
+                        total += ticks(dir.resolve("stat"));
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the process ended between listing and reading
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return total;
+    }
+
+    private static long ticks(Path stat) {
+        try {
+            String text = Files.readString(stat);
+            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
 
     private static final Pattern BUCKET = Pattern.compile(
             "^http_server_requests_seconds_bucket\\{(.*)} ([0-9.eE+-]+)$");
