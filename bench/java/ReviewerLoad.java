@@ -165,6 +165,9 @@ public class ReviewerLoad {
             checks.put("labels_stored", single(c, "SELECT count(*) FROM assessment WHERE queue_id = " + queueId));
             checks.put("items_full", single(c, "SELECT count(*) FROM queue_item WHERE queue_id = " + queueId
                     + " AND is_full"));
+            // what a reviewer's progress shows as complete; must equal items_full (ReviewService.progress)
+            checks.put("items_complete_counter", single(c, "SELECT items_complete FROM review_queue WHERE id = "
+                    + queueId));
             Path plans = out.resolveSibling("reviewer-loop-plans.txt");
             try {
                 Files.createDirectories(plans.getParent());
