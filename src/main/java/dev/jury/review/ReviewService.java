@@ -84,9 +84,7 @@ public class ReviewService implements QueueDirectory {
     /**
      * The JSON loop's next: the same membership check and dispenser as {@link #next}, with one statement per thing
      * the answer needs and no entity loaded (this runs for every label; docs/performance.md, "Reviewer loop").
-     * One transaction for the whole call, so its three statements share one pooled connection.
      */
-    @Transactional
     public Optional<LoopItem> nextItem(long queueId, Reviewer reviewer) {
         QueueService.MemberQueue queue = queues.memberQueue(queueId, reviewer.username());
         Optional<Dispenser.Offer> offer = dispenser.next(queueId, reviewer.subject());
@@ -126,11 +124,7 @@ public class ReviewService implements QueueDirectory {
               JOIN review_queue q ON q.id = ?
              WHERE t.id = ?""";
 
-    /**
-     * Stores a label. Value and rationale are checked against the queue's pinned rubric (422 with the field). One
-     * transaction, so the lease check and the dispenser share one pooled connection.
-     */
-    @Transactional
+    /** Stores a label. Value and rationale are checked against the queue's pinned rubric (422 with the field). */
     public Dispenser.Stored submit(long leaseId, Reviewer reviewer, String token, String value, String rationale) {
         LeaseQueue queue = queueOfLease(leaseId, reviewer);
         UUID parsed = token(token);
