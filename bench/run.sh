@@ -105,6 +105,7 @@ JURY_DB_URL="${PG_SERVER}${BENCH_DB}" nohup java ${BENCH_APP_JAVA_OPTS:--Xmx1g} 
   -Djury.llm.providers.openai-compatible.api-key=bench-not-a-secret \
   -Djury.llm.providers.openai-compatible.max-concurrency="$JUDGE_CONCURRENCY" \
   -Djury.judges.run-concurrency="$JUDGE_CONCURRENCY" \
+  -Djury.review.latency-histogram=true \
   -jar "$JAR" >"$OUT/app.log" 2>&1 &
 APP_PID=$!
 STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")

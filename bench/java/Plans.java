@@ -78,10 +78,29 @@ final class Plans {
                        SET token = EXCLUDED.token, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at
                      WHERE lease.status = 'LEASED'
                     RETURNING id""".formatted(item, queueId));
-            explain(s, out, "next/submit: progress, mine (ReviewService)", "SELECT count(*) FROM lease WHERE "
-                    + "queue_id = " + queueId + " AND reviewer = " + r + " AND status = 'SUBMITTED'");
-            explain(s, out, "next/submit: progress, complete items (ReviewService)", "SELECT count(*) FROM queue_item "
-                    + "WHERE queue_id = " + queueId + " AND is_full");
+            explain(s, out, "next: queue and membership (QueueService.memberQueue)", """
+                    SELECT q.judge_name, q.blind, q.size, q.rubric_version_id FROM review_queue q
+                     WHERE q.id = %d AND EXISTS (SELECT 1 FROM queue_member m WHERE m.queue_id = q.id
+                                                 AND m.username = %s)""".formatted(queueId, "'" + username + "'"));
+            explain(s, out, "next: trace, judge verdict, progress (ReviewService.nextItem)", """
+                    SELECT CAST(t.inputs AS text), CAST(t.outputs AS text), CAST(t.expectations AS text),
+                           j.found, j.value, j.rationale, j.source_id, q.items_complete,
+                           (SELECT count(*) FROM lease l WHERE l.queue_id = q.id AND l.reviewer = %s
+                                                            AND l.status = 'SUBMITTED')
+                      FROM trace t
+                      LEFT JOIN LATERAL (SELECT TRUE AS found, a.value, a.rationale, a.source_id FROM assessment a
+                                          WHERE TRUE AND a.trace_id = t.id AND a.name = 'quality'
+                                            AND a.source_type = 'LLM_JUDGE' AND a.valid AND a.superseded_by IS NULL
+                                          ORDER BY a.id DESC LIMIT 1) j ON TRUE
+                      JOIN review_queue q ON q.id = %d
+                     WHERE t.id = %s""".formatted(r, queueId, trace));
+            if (lease != null) {
+                explain(s, out, "submit: the lease's queue and membership (ReviewService.queueOfLease)", """
+                        SELECT q.id, q.name, q.status, q.rubric_version_id,
+                               EXISTS (SELECT 1 FROM queue_member m WHERE m.queue_id = q.id AND m.username = %s)
+                          FROM lease l JOIN review_queue q ON q.id = l.queue_id
+                         WHERE l.id = %s AND l.reviewer = %s""".formatted("'" + username + "'", lease, r));
+            }
             if (lease != null) {
                 explain(s, out, "submit: lock the lease", "SELECT id, item_id, queue_id, token, status, issued_at, "
                         + "expires_at, assessment_id, extra FROM lease WHERE id = " + lease + " AND reviewer = " + r

@@ -101,6 +101,25 @@ public class ReviewerLoad {
         long start = System.nanoTime();
         long measureFrom = start + warmup * 1_000_000_000L;
         long end = measureFrom + seconds * 1_000_000_000L;
+        // Server side: the app's own request timer (jury.review.latency-histogram, set by the scenario), scraped
+        // from /q/metrics when the measured window opens and when it closes; the difference is the window.
+        var scrapes = new Map[2];
+        long[] cpu = new long[4]; // app and PostgreSQL CPU ticks when the window opens and closes
+        Thread scraper = new Thread(() -> {
+            try {
+                Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
+                scrapes[0] = ServerTimings.scrape(client, base);
+                cpu[0] = ServerTimings.appTicks();
+                cpu[1] = ServerTimings.postgresTicks();
+                Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+                scrapes[1] = ServerTimings.scrape(client, base);
+                cpu[2] = ServerTimings.appTicks();
+                cpu[3] = ServerTimings.postgresTicks();
+            } catch (Exception e) {
+                System.err.println("reviewer-loop: could not scrape " + base + "/q/metrics: " + e);
+            }
+        }, "metrics-scraper");
+        scraper.start();
         Loop[] loops = new Loop[reviewers];
         Thread[] threads = new Thread[reviewers];
         for (int r = 0; r < reviewers; r++) {
@@ -111,6 +130,7 @@ public class ReviewerLoad {
         for (Thread thread : threads) {
             thread.join();
         }
+        scraper.join();
         double measuredSeconds = Math.min(System.nanoTime(), end) - measureFrom;
         measuredSeconds /= 1e9;
 
@@ -145,6 +165,9 @@ public class ReviewerLoad {
             checks.put("labels_stored", single(c, "SELECT count(*) FROM assessment WHERE queue_id = " + queueId));
             checks.put("items_full", single(c, "SELECT count(*) FROM queue_item WHERE queue_id = " + queueId
                     + " AND is_full"));
+            // what a reviewer's progress shows as complete; must equal items_full (ReviewService.progress)
+            checks.put("items_complete_counter", single(c, "SELECT items_complete FROM review_queue WHERE id = "
+                    + queueId));
             Path plans = out.resolveSibling("reviewer-loop-plans.txt");
             try {
                 Files.createDirectories(plans.getParent());
@@ -164,6 +187,20 @@ public class ReviewerLoad {
         extra.put("seed_s", Math.round(seedSeconds * 10) / 10.0);
         putPercentiles(extra, "next", next);
         putPercentiles(extra, "submit", submit);
+        if (scrapes[0] != null && scrapes[1] != null) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> server = ServerTimings.window(scrapes[0], scrapes[1], Map.of(
+                    "next", "/api/v1/queues/{id}/next", "submit", "/api/v1/leases/{id}/submit"));
+            extra.putAll(server);
+        }
+        if (cpu[0] > 0 && cpu[2] > cpu[0]) {
+            // CPU per next + submit pair inside the measured window only (no start-up, seeding or warm-up).
+            double pairs = Math.max(1, submit.size());
+            extra.put("window_app_cpu_s", Math.round((cpu[2] - cpu[0]) / ServerTimings.HZ * 10) / 10.0);
+            extra.put("window_postgres_cpu_s", Math.round((cpu[3] - cpu[1]) / ServerTimings.HZ * 10) / 10.0);
+            extra.put("app_cpu_ms_per_label", Math.round((cpu[2] - cpu[0]) / ServerTimings.HZ * 1000 / pairs * 100) / 100.0);
+            extra.put("postgres_cpu_ms_per_label", Math.round((cpu[3] - cpu[1]) / ServerTimings.HZ * 1000 / pairs * 100) / 100.0);
+        }
         extra.put("next_empty", empty);
         extra.putAll(checks);
         if (!errorSamples.isEmpty()) {
@@ -185,6 +222,19 @@ public class ReviewerLoad {
                 extra.get("next_p50_ms"), extra.get("next_p95_ms"), extra.get("next_p99_ms"), next.size(),
                 extra.get("submit_p50_ms"), extra.get("submit_p95_ms"), extra.get("submit_p99_ms"), submit.size(),
                 errors, checks.get("items_over_k"));
+        if (extra.containsKey("server_next_p50_ms")) {
+            System.out.printf(Locale.ROOT, "%-22s server side: next p50 %s p95 %s p99 %s ms (%s calls); submit p50 %s "
+                            + "p95 %s p99 %s ms (%s calls)%n", "",
+                    extra.get("server_next_p50_ms"), extra.get("server_next_p95_ms"), extra.get("server_next_p99_ms"),
+                    extra.get("server_next_calls"), extra.get("server_submit_p50_ms"),
+                    extra.get("server_submit_p95_ms"), extra.get("server_submit_p99_ms"),
+                    extra.get("server_submit_calls"));
+        }
+        if (extra.containsKey("app_cpu_ms_per_label")) {
+            System.out.printf(Locale.ROOT, "%-22s in the window: app CPU %s s, PostgreSQL CPU %s s = %s + %s ms per label "
+                            + "(next + submit)%n", "", extra.get("window_app_cpu_s"), extra.get("window_postgres_cpu_s"),
+                    extra.get("app_cpu_ms_per_label"), extra.get("postgres_cpu_ms_per_label"));
+        }
         Stats.write(out, result);
         if (errors > 0) {
             System.err.println("reviewer-loop: " + errors + " failed calls, e.g. " + errorSamples);

@@ -6,7 +6,7 @@
 # pause between getting an item and submitting it. Target: p50 < 5 ms, p99 < 25 ms, zero errors, zero items over k.
 # Writes $OUT/reviewer-loop.json and the query plans to $OUT/reviewer-loop-plans.txt. Sourced by bench/run.sh.
 scenario_reviewer_loop() {
-  bench_java ReviewerLoad "$BASE_URL" "$TOKEN" "$EXPERIMENT" "${PG_SERVER}${BENCH_DB}" "$KEYCLOAK_URL" \
+  BENCH_APP_PID="$APP_PID" BENCH_CLK_TCK="$HZ" bench_java ReviewerLoad "$BASE_URL" "$TOKEN" "$EXPERIMENT" "${PG_SERVER}${BENCH_DB}" "$KEYCLOAK_URL" \
     "${BENCH_REVIEWERS:-64}" "${BENCH_REVIEWER_ITEMS:-100000}" "${BENCH_REVIEWER_K:-2}" \
     "${BENCH_REVIEWER_EXISTING:-1000000}" "${BENCH_REVIEWER_SECONDS:-60}" "${BENCH_REVIEWER_WARMUP:-15}" \
     "${BENCH_REVIEWER_THINK_MS:-0}" "$OUT/reviewer-loop.json"

@@ -258,6 +258,36 @@ public class QueueService {
         return queue;
     }
 
+    /** What the review loop needs of a queue it was let into. */
+    public record MemberQueue(long id, String judgeName, boolean blind, int size, long rubricVersionId) {
+    }
+
+    /**
+     * {@link #getForMember} in one statement and without an entity: the review loop's check on every next (a
+     * non-member gets the same 404).
+     */
+    @Transactional(TxType.SUPPORTS)
+    public MemberQueue memberQueue(long id, String username) {
+        if (username == null) {
+            throw ProblemException.notFound("No review queue " + id + ".");
+        }
+        try (Connection c = dataSource.getConnection();
+             var select = c.prepareStatement("""
+                     SELECT q.judge_name, q.blind, q.size, q.rubric_version_id FROM review_queue q
+                      WHERE q.id = ? AND EXISTS (SELECT 1 FROM queue_member m WHERE m.queue_id = q.id AND m.username = ?)""")) {
+            select.setLong(1, id);
+            select.setString(2, username);
+            try (var rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw ProblemException.notFound("No review queue " + id + ".");
+                }
+                return new MemberQueue(id, rs.getString(1), rs.getBoolean(2), rs.getInt(3), rs.getLong(4));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read review queue " + id, e);
+        }
+    }
+
     public void addMember(ReviewQueue queue, String username, String actor) {
         String clean = username == null ? "" : username.strip();
         if (clean.isEmpty() || clean.length() > 255) {

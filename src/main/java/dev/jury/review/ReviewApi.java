@@ -1,9 +1,8 @@
 package dev.jury.review;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.jury.rubrics.RubricLevel;
-import dev.jury.rubrics.RubricVersion;
 import dev.jury.security.CurrentUser;
 import dev.jury.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -76,14 +75,16 @@ public class ReviewApi {
                            JudgeView judgeAssessment, ReviewService.Progress progress) {
     }
 
-    public record TraceView(long id, JsonNode inputs, JsonNode outputs, JsonNode expectations) {
+    /** The trace's stored JSON, written into the answer as PostgreSQL gives it (valid JSON, never re-parsed). */
+    public record TraceView(long id, @JsonRawValue String inputs, @JsonRawValue String outputs,
+                            @JsonRawValue String expectations) {
     }
 
     public record RubricView(int version, String kind, List<RubricLevel> levels, String guidelines,
                              boolean rationaleRequired, List<String> allowedValues) {
-        static RubricView of(RubricVersion v) {
+        static RubricView of(PinnedRubrics.Pinned v) {
             var spec = v.spec();
-            return new RubricView(v.version, v.kindName(), spec.levels(), spec.guidelines(), spec.rationaleRequired(),
+            return new RubricView(v.version(), v.kind(), spec.levels(), spec.guidelines(), spec.rationaleRequired(),
                     v.allowedValues());
         }
     }
@@ -103,7 +104,7 @@ public class ReviewApi {
     @POST
     @Path("queues/{id}/next")
     public Response next(@PathParam("id") long queueId) {
-        return reviews.next(queueId, reviewer())
+        return reviews.nextItem(queueId, reviewer())
                 .map(item -> Response.ok(toJson(item)).build())
                 .orElseGet(() -> Response.noContent().build());
     }
@@ -125,13 +126,12 @@ public class ReviewApi {
         return Response.noContent().build();
     }
 
-    static NextItem toJson(ReviewService.ItemView item) {
-        var t = item.trace();
+    static NextItem toJson(ReviewService.LoopItem item) {
         var judge = item.judge() == null ? null
-                : new JudgeView(item.judge().value, item.judge().rationale, item.judge().sourceId);
+                : new JudgeView(item.judge().value(), item.judge().rationale(), item.judge().source());
         return new NextItem(item.offer().leaseId(), item.offer().token(), item.offer().expiresAt(),
-                new TraceView(t.id, t.inputs, t.outputs, t.expectations), RubricView.of(item.rubric()), judge,
-                item.progress());
+                new TraceView(item.offer().traceId(), item.inputs(), item.outputs(), item.expectations()),
+                RubricView.of(item.rubric()), judge, item.progress());
     }
 
     private ReviewService.Reviewer reviewer() {

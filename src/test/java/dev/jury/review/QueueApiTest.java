@@ -19,8 +19,10 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Queue creation and the review loop over the API, with real Keycloak tokens for several people. */
@@ -153,6 +155,65 @@ class QueueApiTest {
                 .body("progress.mine", equalTo(1)).body("reviewers", nullValue());
         as("admin").get("/api/v1/queues/" + queue).then().statusCode(200)
                 .body("labels", equalTo(1)).body("reviewers[0].labelled", equalTo(1)).body("members", hasItems("alice", "bob"));
+    }
+
+    /**
+     * The JSON of next as it is built without entities (trace JSON passed through as stored, the pinned rubric
+     * kept in memory, progress from the queue's counter), and submit's lease/membership/closed checks in one query.
+     */
+    @Test
+    void nextCarriesTraceRubricAndProgressAndSubmitChecksTheLeaseQueue() throws SQLException {
+        long queue = createQueue(queueRequest(10));
+        var first = as("alice").post("/api/v1/queues/" + queue + "/next").then().statusCode(200)
+                .body("trace.inputs", equalTo(Map.of("q", "2+2?")))
+                .body("trace.outputs", startsWith("answer "))
+                .body("trace", hasKey("expectations")).body("trace.expectations", nullValue())
+                .body("rubric.version", equalTo(1)).body("rubric.kind", equalTo("boolean"))
+                .body("rubric.levels.value", equalTo(List.of("yes", "no")))
+                .body("rubric.levels[1].negative", equalTo(true))
+                .body("rubric.guidelines", equalTo("Judge the answer only."))
+                .body("rubric.rationale_required", equalTo(true))
+                .body("progress.mine", equalTo(0)).body("progress.complete", equalTo(0))
+                .body("progress.size", equalTo(10))
+                .extract().jsonPath();
+        long traceId = first.getLong("trace.id");
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement("SELECT outputs #>> '{}' FROM trace WHERE id = ?")) {
+            s.setLong(1, traceId);
+            var rs = s.executeQuery();
+            rs.next();
+            assertEquals(rs.getString(1), first.getString("trace.outputs"));
+        }
+        as("alice").body(Map.of("token", first.getString("token"), "value", "yes", "rationale", "four"))
+                .post("/api/v1/leases/" + first.getLong("lease_id") + "/submit").then().statusCode(201);
+        // bob gets the same item (k = 2, nothing else ahead of it); his label completes it
+        var bobs = as("bob").post("/api/v1/queues/" + queue + "/next").then().statusCode(200)
+                .body("trace.id", equalTo((int) traceId)).body("progress.complete", equalTo(0)).extract().jsonPath();
+        as("bob").body(Map.of("token", bobs.getString("token"), "value", "no", "rationale", "five"))
+                .post("/api/v1/leases/" + bobs.getLong("lease_id") + "/submit").then().statusCode(201);
+        var second = as("alice").post("/api/v1/queues/" + queue + "/next").then().statusCode(200)
+                .body("progress.mine", equalTo(1)).body("progress.complete", equalTo(1)).extract().jsonPath();
+        as("admin").get("/api/v1/queues/" + queue).then().statusCode(200).body("complete", equalTo(1));
+
+        // someone else's lease is not found; a closed queue refuses the label and says so
+        as("bob").body(Map.of("token", second.getString("token"), "value", "yes", "rationale", "mine now"))
+                .post("/api/v1/leases/" + second.getLong("lease_id") + "/submit").then().statusCode(404);
+        try (var c = dataSource.getConnection();
+             var s = c.prepareStatement("UPDATE review_queue SET status = 'CLOSED' WHERE id = ?")) {
+            s.setLong(1, queue);
+            s.executeUpdate();
+        }
+        as("alice").body(Map.of("token", second.getString("token"), "value", "yes", "rationale", "late"))
+                .post("/api/v1/leases/" + second.getLong("lease_id") + "/submit").then().statusCode(409)
+                .body("detail", equalTo("Queue 'first pass' is closed; your label was not stored."));
+        // and a member removed from the queue no longer reaches it through an old lease
+        try (var c = dataSource.getConnection();
+             var s = c.prepareStatement("DELETE FROM queue_member WHERE queue_id = ? AND username = 'alice'")) {
+            s.setLong(1, queue);
+            s.executeUpdate();
+        }
+        as("alice").body(Map.of("token", second.getString("token"), "value", "yes", "rationale", "late"))
+                .post("/api/v1/leases/" + second.getLong("lease_id") + "/submit").then().statusCode(404)
+                .body("detail", equalTo("No review queue " + queue + "."));
     }
 
     @Test
