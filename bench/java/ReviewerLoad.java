@@ -184,6 +184,7 @@ public class ReviewerLoad {
         extra.put("k", k);
         extra.put("existing_assessments", existing);
         extra.put("think_ms", thinkMs);
+        extra.put("think_during_warmup", THINK_DURING_WARMUP);
         extra.put("seed_s", Math.round(seedSeconds * 10) / 10.0);
         putPercentiles(extra, "next", next);
         putPercentiles(extra, "submit", submit);
@@ -241,6 +242,15 @@ public class ReviewerLoad {
         }
     }
 
+    /**
+     * Whether reviewers also pause during the warm-up. By default they do not: the warm-up then runs the loop at full
+     * speed so the JIT has compiled it before the measured window, as it has in a server that has been up for a
+     * while. With pauses from the start, 64 reviewers at 5 s per item make ~750 calls in a minute — far too few for
+     * the JIT, so the window measured a half-interpreted server (next p50 8.1 ms against 4.6 ms warm).
+     * {@code BENCH_REVIEWER_WARMUP_THINK=1} restores pauses during the warm-up.
+     */
+    static final boolean THINK_DURING_WARMUP = "1".equals(System.getenv("BENCH_REVIEWER_WARMUP_THINK"));
+
     /** One reviewer: next, (think), submit, until the deadline. Latencies after measureFrom are kept. */
     static final class Loop implements Runnable {
         final HttpClient client;
@@ -293,7 +303,7 @@ public class ReviewerLoad {
                         error("next without lease: " + abbreviate(offered.body()), t0);
                         continue;
                     }
-                    if (thinkMs > 0) {
+                    if (thinkMs > 0 && (THINK_DURING_WARMUP || System.nanoTime() >= measureFrom)) {
                         Thread.sleep(random.nextInt(thinkMs / 2, thinkMs * 3 / 2 + 1));
                     }
                     String body = "{\"token\":\"" + leaseToken.group(1) + "\",\"value\":\""
