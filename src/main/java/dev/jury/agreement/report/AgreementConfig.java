@@ -53,6 +53,14 @@ public interface AgreementConfig {
         @WithDefault("2s")
         Duration settle();
 
+        /**
+         * After start, the whole-name reports with at least this many current labels are read into the cache in
+         * the background (largest first, up to {@link #maxEntries()}), so the first report after a restart is
+         * fast too; 0 turns this off.
+         */
+        @WithDefault("100000")
+        long warmMinLabels();
+
         /** How often the settled horizon is sampled in the background (each report samples it too). */
         @WithDefault("1s")
         Duration sampleEvery();

@@ -234,6 +234,30 @@ class LabelCacheTest {
      * Ids are taken in insert order but transactions commit in any order: a label whose transaction took its id
      * before a newer label was committed and read must still be found once it commits.
      */
+    @Inject
+    LabelCacheWarmer warmer;
+
+    @Test
+    void theLargestReportsAreReadInAdvanceSoTheFirstReportIsServedFromKeptLabels() {
+        String exp = AgreementFixtures.experiment();
+        rubric(exp, "quality", categorical(LEVELS, "bad"));
+        List<Long> traces = traces(exp, 12);
+        logMatrix(exp, "quality", traces, LEVELS, E0, E1, E2);
+        long labels = 0;
+        for (int[] source : new int[][]{E0, E1, E2}) {
+            labels += java.util.Arrays.stream(source).filter(v -> v >= 0).count();
+        }
+        cache.invalidateAll();
+
+        long experimentId = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() ->
+                dev.jury.experiments.Experiment.findByName(exp).orElseThrow().id);
+        var mine = new LabelCache.Key(experimentId, "quality", null, null, null);
+        assertTrue(!warmer.warm(labels + 1, 1000).contains(mine), "a report below the threshold is left to read cold");
+        assertTrue(warmer.warm(labels, 1000).contains(mine), "a report at the threshold is read in advance");
+        assertEquals("cached", labelsFrom(report(exp, ALL)), "the first report after warming finds its labels kept");
+        assertEquals("loaded", labelsFrom(report(exp, WINDOW)), "filtered reports are not warmed");
+    }
+
     @Test
     void aLabelCommittedAfterANewerOneWasReadIsNotLost() throws Exception {
         String exp = AgreementFixtures.experiment();

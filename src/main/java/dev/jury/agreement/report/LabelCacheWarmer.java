@@ -1,0 +1,103 @@
+package dev.jury.agreement.report;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads, in the background after the app starts, the labels of the experiment's largest reports into the
+ * {@link LabelCache}, so that the first admin to open one after a restart or deploy does not wait for a full read
+ * (2–3 s for a million labels; a kept report answers in a few hundred milliseconds). Only whole-name reports (no
+ * queue or time filter) are warmed, at most {@code max-entries} of them, and only those with at least
+ * {@code warm-min-labels} current labels: smaller reports read fast enough cold.
+ */
+@ApplicationScoped
+public class LabelCacheWarmer {
+
+    private static final Logger LOG = Logger.getLogger(LabelCacheWarmer.class);
+
+    @Inject
+    AgreementConfig config;
+
+    @Inject
+    LabelCache cache;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    private volatile boolean warmed;
+
+    /** Once, as soon as the id horizon has settled (before that a full read could not be kept). */
+    @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void warmAfterStart() {
+        AgreementConfig.Cache settings = config.cache();
+        if (warmed || !settings.enabled() || settings.warmMinLabels() <= 0 || cache.stats().settled() < 0) {
+            return;
+        }
+        warmed = true;
+        try {
+            List<LabelCache.Key> keys = warm(settings.warmMinLabels(), settings.maxEntries());
+            if (!keys.isEmpty()) {
+                LOG.infof("Agreement label cache warmed for %d report(s): %s", keys.size(), keys);
+            }
+        } catch (RuntimeException e) {
+            // Only a head start: reports still read their labels themselves.
+            LOG.warnf(e, "Could not warm the agreement label cache");
+        }
+    }
+
+    /**
+     * Loads the labels of every (experiment, rubric name) with at least {@code minLabels} current human labels and
+     * judge verdicts, largest first, at most {@code limit} of them.
+     *
+     * @return the reports now kept
+     */
+    List<LabelCache.Key> warm(long minLabels, int limit) {
+        List<LabelCache.Key> keys = largestReports(minLabels, limit);
+        List<LabelCache.Key> warmed = new ArrayList<>();
+        for (LabelCache.Key key : keys) {
+            QuarkusTransaction.requiringNew().run(() -> {
+                try (Connection connection = dataSource.getConnection();
+                     LabelCache.Labels ignored = cache.open(connection, key)) {
+                    warmed.add(key);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("Could not read the labels of " + key, e);
+                }
+            });
+        }
+        return warmed;
+    }
+
+    private List<LabelCache.Key> largestReports(long minLabels, int limit) {
+        try (Connection c = dataSource.getConnection(); var s = c.prepareStatement("""
+                SELECT r.experiment_id, r.name
+                  FROM assessment a
+                  JOIN trace t ON t.id = a.trace_id
+                  JOIN rubric r ON r.experiment_id = t.experiment_id AND r.name = lower(btrim(a.name))
+                 WHERE a.superseded_by IS NULL AND a.valid AND a.source_type IN ('HUMAN', 'LLM_JUDGE')
+                 GROUP BY r.experiment_id, r.name
+                HAVING count(*) >= ?
+                 ORDER BY count(*) DESC
+                 LIMIT ?""")) {
+            s.setLong(1, minLabels);
+            s.setInt(2, limit);
+            List<LabelCache.Key> keys = new ArrayList<>();
+            try (var rs = s.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(new LabelCache.Key(rs.getLong(1), rs.getString(2), null, null, null));
+                }
+            }
+            return keys;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not count the labels per report", e);
+        }
+    }
+}
