@@ -63,7 +63,8 @@ public class RegistryResource {
     /** A version as the registry pages show it. */
     public record VersionView(int version, String model, String params, String tags, String heldOut,
                               String instructions, List<String> aliases, List<DemoView> demos, String createdBy,
-                              java.time.Instant createdAt, AgreementDocument.Judge vsConsensus) {
+                              java.time.Instant createdAt, AgreementDocument.Judge vsConsensus,
+                              Long alignmentRun) {
 
         public boolean registered() {
             return aliases.contains("registered");
@@ -220,7 +221,20 @@ public class RegistryResource {
                 d.value(), d.rationale())).toList();
         return new VersionView(v.version, v.model, describe(v.inferenceParams), describe(v.tags),
                 JudgeResource.heldOut(v.tags), v.instructions, aliases, demos, v.createdBy, v.createdAt,
-                numbers.get(v.version));
+                numbers.get(v.version), alignmentRun(v.tags));
+    }
+
+    /** The alignment run that made the version ({@code alignment_run_id} tag), whose page has its held-out detail. */
+    static Long alignmentRun(Map<String, Object> tags) {
+        Object id = tags == null ? null : tags.get("alignment_run_id");
+        if (id instanceof Number n) {
+            return n.longValue();
+        }
+        try {
+            return id == null ? null : Long.valueOf(id.toString());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static String describe(Map<String, Object> map) {

@@ -78,6 +78,9 @@ class AlignmentBrowserTest {
             admin.waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("pre.diff")));
             String diff = driver.findElement(By.cssSelector("pre.diff")).getText();
             assertTrue(diff.contains("+ " + AlignmentTestData.RULE), diff);
+            // the new version's held-out figures link back to the run that proved them
+            assertTrue(driver.findElement(By.partialLinkText("alignment run #")).getAttribute("href")
+                    .contains("/alignments/"));
 
             admin.screenshot("compare");
             driver.findElement(By.cssSelector("a[aria-label='Register version 2']")).click();
