@@ -39,6 +39,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -228,8 +229,7 @@ public class JudgeResource {
         }
         JudgeVersion v = judges.resolve(exp, name, version);
         List<String> aliases = judges.aliases(v.judge.id).getOrDefault(v.version, List.of());
-        List<DemoView> demos = v.demos().stream().map(d -> new DemoView(pretty(d.inputs()), pretty(d.outputs()),
-                d.expectations() == null ? null : pretty(d.expectations()), d.value(), d.rationale())).toList();
+        List<DemoView> demos = demoViews(v);
         return Templates.version(experiment, v, aliases, describe(v.inferenceParams), describe(v.tags), demos);
     }
 
@@ -322,11 +322,19 @@ public class JudgeResource {
         return flat.length() <= EXCERPT ? flat : flat.substring(0, EXCERPT - 1) + "…";
     }
 
-    private static String describe(Map<String, Object> map) {
+    /** A version's demos as the judge and registry pages show them. */
+    public static List<DemoView> demoViews(JudgeVersion v) {
+        return v.demos().stream().map(d -> new DemoView(pretty(d.inputs()), pretty(d.outputs()),
+                d.expectations() == null ? null : pretty(d.expectations()), d.value(), d.rationale())).toList();
+    }
+
+    /** Parameters or tags as one line, {@code name=value} in name order. */
+    public static String describe(Map<String, Object> map) {
         if (map == null || map.isEmpty()) {
             return "";
         }
-        return map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+        return new TreeMap<>(map).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     private static String pretty(JsonNode node) {

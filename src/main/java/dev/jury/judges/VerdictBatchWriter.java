@@ -120,11 +120,7 @@ final class VerdictBatchWriter {
                   FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[]) AS u(trace_id, value, rationale, supersedes)
                 ON CONFLICT (trace_id, source_id) WHERE source_type = 'LLM_JUDGE' AND valid DO NOTHING
                 RETURNING id, trace_id, supersedes""")) {
-            s.setString(1, name);
-            s.setString(2, sourceId);
-            s.setLong(3, versionId);
-            s.setLong(4, rubricVersionId);
-            s.setString(5, metadata);
+            bindVersion(s);
             s.setArray(6, c.createArrayOf("bigint", verdicts.stream().map(Outcome::traceId).toArray()));
             s.setArray(7, c.createArrayOf("text", verdicts.stream().map(Outcome::value).toArray()));
             s.setArray(8, c.createArrayOf("text", verdicts.stream().map(Outcome::rationale).toArray()));
@@ -145,17 +141,22 @@ final class VerdictBatchWriter {
                        CAST(? AS jsonb) || jsonb_build_object('raw', u.raw), FALSE
                   FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[]) AS u(trace_id, error, raw, supersedes)
                 RETURNING id, trace_id, supersedes""")) {
-            s.setString(1, name);
-            s.setString(2, sourceId);
-            s.setLong(3, versionId);
-            s.setLong(4, rubricVersionId);
-            s.setString(5, metadata);
+            bindVersion(s);
             s.setArray(6, c.createArrayOf("bigint", errors.stream().map(Outcome::traceId).toArray()));
             s.setArray(7, c.createArrayOf("text", errors.stream().map(Outcome::error).toArray()));
             s.setArray(8, c.createArrayOf("text", errors.stream().map(Outcome::raw).toArray()));
             s.setArray(9, c.createArrayOf("bigint", errors.stream().map(o -> currentError.get(o.traceId())).toArray()));
             collect(s, superseded, stored);
         }
+    }
+
+    /** Parameters 1–5 of both inserts: name, source, judge version, rubric version, metadata. */
+    private void bindVersion(java.sql.PreparedStatement insert) throws SQLException {
+        insert.setString(1, name);
+        insert.setString(2, sourceId);
+        insert.setLong(3, versionId);
+        insert.setLong(4, rubricVersionId);
+        insert.setString(5, metadata);
     }
 
     /** The rows actually inserted (trace → id), and those that supersede an error: (old id, new id). */

@@ -1,9 +1,5 @@
 package dev.jury.registry;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jury.agreement.report.AgreementDocument;
 import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
@@ -30,8 +26,6 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * The registry's pages beside the judge page: confirm and register a version, confirm and roll back, start an
@@ -43,7 +37,6 @@ import java.util.stream.Collectors;
 @Produces(MediaType.TEXT_HTML)
 public class RegistryResource {
 
-    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Inject
     ExperimentService experiments;
@@ -62,7 +55,7 @@ public class RegistryResource {
 
     /** A version as the registry pages show it. */
     public record VersionView(int version, String model, String params, String tags, String heldOut,
-                              String instructions, List<String> aliases, List<DemoView> demos, String createdBy,
+                              String instructions, List<String> aliases, List<JudgeResource.DemoView> demos, String createdBy,
                               java.time.Instant createdAt, AgreementDocument.Judge vsConsensus,
                               Long alignmentRun) {
 
@@ -71,8 +64,6 @@ public class RegistryResource {
         }
     }
 
-    public record DemoView(String inputs, String outputs, String value, String rationale) {
-    }
 
     @CheckedTemplate
     static class Templates {
@@ -217,9 +208,8 @@ public class RegistryResource {
 
     private VersionView view(JudgeVersion v, Map<Integer, AgreementDocument.Judge> numbers) {
         List<String> aliases = judges.aliases(v.judge.id).getOrDefault(v.version, List.of());
-        List<DemoView> demos = v.demos().stream().map(d -> new DemoView(pretty(d.inputs()), pretty(d.outputs()),
-                d.value(), d.rationale())).toList();
-        return new VersionView(v.version, v.model, describe(v.inferenceParams), describe(v.tags),
+        List<JudgeResource.DemoView> demos = JudgeResource.demoViews(v);
+        return new VersionView(v.version, v.model, JudgeResource.describe(v.inferenceParams), JudgeResource.describe(v.tags),
                 JudgeResource.heldOut(v.tags), v.instructions, aliases, demos, v.createdBy, v.createdAt,
                 numbers.get(v.version), alignmentRun(v.tags));
     }
@@ -234,25 +224,6 @@ public class RegistryResource {
             return id == null ? null : Long.valueOf(id.toString());
         } catch (NumberFormatException e) {
             return null;
-        }
-    }
-
-    private static String describe(Map<String, Object> map) {
-        if (map == null || map.isEmpty()) {
-            return "";
-        }
-        return new TreeMap<>(map).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(", "));
-    }
-
-    private static String pretty(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return "";
-        }
-        try {
-            return PRETTY.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            return node.toString();
         }
     }
 

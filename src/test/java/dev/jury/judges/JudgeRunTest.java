@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.jury.llm.LlmFakeServer.completion;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -56,13 +57,6 @@ class JudgeRunTest {
     String experiment;
     String model;
 
-    static String completion(String content) {
-        return """
-                {"id":"c1","object":"chat.completion","created":1,"model":"m",
-                 "choices":[{"index":0,"message":{"role":"assistant","content":%s},"finish_reason":"stop"}],
-                 "usage":{"prompt_tokens":20,"completion_tokens":5,"total_tokens":25}}"""
-                .formatted(com.fasterxml.jackson.databind.node.TextNode.valueOf(content).toString());
-    }
 
     /** An experiment with a yes/no rubric and judge 'correct' on a fake model, and {@code n} traces "case-i". */
     List<Long> seed(int n, String provider) throws SQLException {

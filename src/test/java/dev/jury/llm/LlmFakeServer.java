@@ -59,4 +59,16 @@ public class LlmFakeServer implements QuarkusTestResourceLifecycleManager {
             server.stop();
         }
     }
+
+    /**
+     * An OpenAI chat-completion body whose assistant message is {@code content} (20 prompt and 5 completion
+     * tokens), the answer every judge-facing test stubs.
+     */
+    public static String completion(String content) {
+        return """
+                {"id":"c1","object":"chat.completion","created":1,"model":"m",
+                 "choices":[{"index":0,"message":{"role":"assistant","content":%s},"finish_reason":"stop"}],
+                 "usage":{"prompt_tokens":20,"completion_tokens":5,"total_tokens":25}}"""
+                .formatted(com.fasterxml.jackson.databind.node.TextNode.valueOf(content).toString());
+    }
 }

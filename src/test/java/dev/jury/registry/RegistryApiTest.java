@@ -247,7 +247,7 @@ class RegistryApiTest {
         llm.stubFor(post(urlPathEqualTo("/v1/chat/completions"))
                 .withRequestBody(matchingJsonPath("$.model", equalTo(slow.model())))
                 .willReturn(aResponse().withStatus(200).withFixedDelay(1_500).withHeader("Content-Type",
-                        "application/json").withBody(RegistryFixtures.completion("{\"result\": \"yes\"}"))));
+                        "application/json").withBody(dev.jury.llm.LlmFakeServer.completion("{\"result\": \"yes\"}"))));
         given().contentType(ContentType.JSON).body(Map.of("inputs", "q", "outputs", "a"))
                 .post(judgePath(slow) + "/assess").then().statusCode(503).contentType("application/problem+json")
                 .body("llm_error", org.hamcrest.Matchers.equalTo("timeout"));

@@ -1,6 +1,5 @@
 package dev.jury.registry;
 
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.jury.judges.JudgeService;
 import io.agroal.api.AgroalDataSource;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.jury.llm.LlmFakeServer.completion;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -90,13 +90,6 @@ public class RegistryFixtures {
                 .post("/api/v1/experiments/" + world.experiment() + "/assessments").then().statusCode(201);
     }
 
-    public static String completion(String content) {
-        return """
-                {"id":"c1","object":"chat.completion","created":1,"model":"m",
-                 "choices":[{"index":0,"message":{"role":"assistant","content":%s},"finish_reason":"stop"}],
-                 "usage":{"prompt_tokens":20,"completion_tokens":5,"total_tokens":25}}"""
-                .formatted(TextNode.valueOf(content).toString());
-    }
 
     /** Every call of the world's model answers {@code result}. */
     public static void answer(WireMockServer llm, World world, String result, String rationale) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.jury.llm.LlmFakeServer.completion;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -94,13 +95,6 @@ final class AlignmentTestData {
         return this;
     }
 
-    static String completion(String content) {
-        return """
-                {"id":"c1","object":"chat.completion","created":1,"model":"m",
-                 "choices":[{"index":0,"message":{"role":"assistant","content":%s},"finish_reason":"stop"}],
-                 "usage":{"prompt_tokens":20,"completion_tokens":5,"total_tokens":25}}"""
-                .formatted(com.fasterxml.jackson.databind.node.TextNode.valueOf(content).toString());
-    }
 
     static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer(String value, String rationale) {
         return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
