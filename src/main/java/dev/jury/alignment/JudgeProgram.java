@@ -1,6 +1,7 @@
 package dev.jury.alignment;
 
 import dev.jury.judges.Demo;
+import dev.jury.judges.memory.JudgeMemory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,18 +14,34 @@ import java.util.Set;
  * @param instructions the judge's instructions template with every accepted rule appended after a blank line
  * @param demos        the demos shown under "Examples of correct assessments", in order
  * @param rules        the rules appended to the base instructions so far, in order, without duplicates
+ * @param memory       the labelled memory recalled at every call; {@code null} for none
  */
-public record JudgeProgram(String instructions, List<Demo> demos, List<String> rules) {
+public record JudgeProgram(String instructions, List<Demo> demos, List<String> rules, JudgeMemory memory) {
 
     public JudgeProgram {
         Objects.requireNonNull(instructions, "instructions");
         demos = List.copyOf(demos);
         rules = List.copyOf(rules);
+        memory = memory == null || memory.isEmpty() ? null : memory;
+    }
+
+    public JudgeProgram(String instructions, List<Demo> demos, List<String> rules) {
+        this(instructions, demos, rules, null);
     }
 
     /** The judge version an optimizer starts from: its instructions and demos, no rules yet. */
     public static JudgeProgram of(String instructions, List<Demo> demos) {
-        return new JudgeProgram(instructions, demos == null ? List.of() : demos, List.of());
+        return new JudgeProgram(instructions, demos == null ? List.of() : demos, List.of(), null);
+    }
+
+    /** The judge version an optimizer starts from, with its memory ({@code null} for none). */
+    public static JudgeProgram of(String instructions, List<Demo> demos, JudgeMemory memory) {
+        return new JudgeProgram(instructions, demos == null ? List.of() : demos, List.of(), memory);
+    }
+
+    /** The same program recalling from {@code replacement} ({@code null} for no memory). */
+    public JudgeProgram withMemory(JudgeMemory replacement) {
+        return new JudgeProgram(instructions, demos, rules, replacement);
     }
 
     /**
@@ -52,17 +69,17 @@ public record JudgeProgram(String instructions, List<Demo> demos, List<String> r
         }
         List<String> more = new ArrayList<>(rules);
         more.add(added);
-        return new JudgeProgram(instructions + "\n\n" + added, demos, more);
+        return new JudgeProgram(instructions + "\n\n" + added, demos, more, memory);
     }
 
     public JudgeProgram withDemo(Demo demo) {
         List<Demo> more = new ArrayList<>(demos);
         more.add(demo);
-        return new JudgeProgram(instructions, more, rules);
+        return new JudgeProgram(instructions, more, rules, memory);
     }
 
     public JudgeProgram withDemos(List<Demo> replacement) {
-        return new JudgeProgram(instructions, replacement, rules);
+        return new JudgeProgram(instructions, replacement, rules, memory);
     }
 
     /** The same program without the demos at the given positions. */
@@ -76,6 +93,6 @@ public record JudgeProgram(String instructions, List<Demo> demos, List<String> r
                 kept.add(demos.get(i));
             }
         }
-        return new JudgeProgram(instructions, kept, rules);
+        return new JudgeProgram(instructions, kept, rules, memory);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jury.judges;
 
+import dev.jury.judges.memory.JudgeMemory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jury.rubrics.RubricApi;
@@ -55,14 +56,14 @@ public class JudgeApi {
     public record JudgeVersionView(String name, String experiment, int version, String sourceId, String instructions,
                                    List<String> variables, String model, Map<String, Object> inferenceParams,
                                    String valueType, RubricApi.RubricView rubric, List<Demo> demos,
-                                   Map<String, Object> tags, Integer parentVersion, List<String> aliases,
-                                   String createdBy, Instant createdAt, ObjectNode mlflow) {
+                                   JudgeMemory memory, Map<String, Object> tags, Integer parentVersion,
+                                   List<String> aliases, String createdBy, Instant createdAt, ObjectNode mlflow) {
 
         public static JudgeVersionView of(String experiment, JudgeVersion v, List<String> aliases) {
             List<Demo> demos = v.demos();
             return new JudgeVersionView(v.judge.name, experiment, v.version, v.sourceId(), v.instructions,
                     InstructionsTemplate.reservedVariablesIn(v.instructions), v.model, v.inferenceParams,
-                    v.rubricVersion.kindName(), RubricApi.RubricView.of(v.rubricVersion), demos, v.tags,
+                    v.rubricVersion.kindName(), RubricApi.RubricView.of(v.rubricVersion), demos, v.memory(), v.tags,
                     v.parentVersion(), aliases, v.createdBy, v.createdAt,
                     MlflowJudge.serialize(v.judge.name, v.instructions, v.model, v.inferenceParams,
                             v.rubricVersion.spec(), demos));
@@ -71,13 +72,14 @@ public class JudgeApi {
 
     /** One line of a judge's version list. */
     public record VersionSummary(int version, String model, Map<String, Object> inferenceParams, int rubricVersion,
-                                 int demos, Map<String, Object> tags, Integer parentVersion, List<String> aliases,
-                                 String createdBy, Instant createdAt) {
+                                 int demos, int memoryExamples, Map<String, Object> tags, Integer parentVersion,
+                                 List<String> aliases, String createdBy, Instant createdAt) {
 
         /** Every version of a judge (newest first, as {@link JudgeService#versions} lists them) with its aliases. */
         public static List<VersionSummary> of(List<JudgeVersion> versions, Map<Integer, List<String>> aliases) {
             return versions.stream().map(v -> new VersionSummary(v.version, v.model, v.inferenceParams,
-                    v.rubricVersion.version, v.demos == null ? 0 : v.demos.size(), v.tags, v.parentVersion(),
+                    v.rubricVersion.version, v.demos == null ? 0 : v.demos.size(), v.memorySize(), v.tags,
+                    v.parentVersion(),
                     aliases.getOrDefault(v.version, List.of()), v.createdBy, v.createdAt)).toList();
         }
     }

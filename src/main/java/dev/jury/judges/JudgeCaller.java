@@ -6,7 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jury.llm.ChatMessage;
 import dev.jury.llm.ChatRequest;
 import dev.jury.llm.LlmClient;
+import dev.jury.judges.memory.JudgeMemory;
+import dev.jury.judges.memory.MemoryIndex;
+import dev.jury.judges.memory.MemoryRetriever;
+import dev.jury.judges.memory.MemoryText;
 import dev.jury.llm.LlmException;
+import dev.jury.llm.LlmProviders;
+import dev.jury.llm.embedded.EmbeddedTask;
+import dev.jury.rubrics.RubricLevel;
 import dev.jury.rubrics.RubricSpec;
 import dev.jury.traces.Trace;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,17 +36,29 @@ public class JudgeCaller {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Everything that defines how a judge answers (a judge version, or an alignment candidate). */
+    /**
+     * Everything that defines how a judge answers (a judge version, or an alignment candidate).
+     *
+     * @param memory labelled examples recalled at every call; {@code null} for none
+     */
     public record Setup(String model, InferenceParams params, String instructions, List<Demo> demos,
-                        RubricSpec rubric) {
+                        RubricSpec rubric, JudgeMemory memory) {
+
+        public Setup(String model, InferenceParams params, String instructions, List<Demo> demos, RubricSpec rubric) {
+            this(model, params, instructions, demos, rubric, null);
+        }
 
         public static Setup of(JudgeVersion version) {
             return new Setup(version.model, version.params(), version.instructions, version.demos(),
-                    version.rubricVersion.spec());
+                    version.rubricVersion.spec(), version.memory());
         }
 
         public Setup withProgram(String newInstructions, List<Demo> newDemos) {
-            return new Setup(model, params, newInstructions, newDemos, rubric);
+            return new Setup(model, params, newInstructions, newDemos, rubric, memory);
+        }
+
+        public Setup withProgram(String newInstructions, List<Demo> newDemos, JudgeMemory newMemory) {
+            return new Setup(model, params, newInstructions, newDemos, rubric, newMemory);
         }
     }
 
@@ -49,6 +68,9 @@ public class JudgeCaller {
 
     @Inject
     LlmClient llm;
+
+    @Inject
+    MemoryRetriever memories;
 
     /** The template values of a stored trace: inputs, outputs, expectations, and the whole trace. */
     public static Map<String, JsonNode> values(Trace trace) {
@@ -85,7 +107,18 @@ public class JudgeCaller {
      * @param jobId       recorded with the LLM calls for accounting; may be null
      */
     public Outcome assess(Setup setup, Map<String, JsonNode> values, Double temperature, Long jobId) {
-        JudgePrompt prompt = JudgePromptBuilder.build(setup.instructions(), setup.rubric(), setup.demos(), values);
+        return assess(setup, values, temperature, jobId, null);
+    }
+
+    /**
+     * @param traceId the trace being judged, when it is a stored one: its own example in the memory is never
+     *                recalled for it; may be null
+     */
+    public Outcome assess(Setup setup, Map<String, JsonNode> values, Double temperature, Long jobId, String traceId) {
+        String itemText = MemoryText.of(values.get("inputs"), values.get("outputs"));
+        List<MemoryIndex.Recalled> recalled = memories.recall(setup.memory(), itemText, traceId);
+        JudgePrompt prompt = JudgePromptBuilder.build(setup.instructions(), setup.rubric(), setup.demos(), recalled,
+                values);
         var messages = new ArrayList<ChatMessage>(List.of(ChatMessage.system(prompt.system()),
                 ChatMessage.user(prompt.user())));
         Double t = temperature != null ? temperature
@@ -93,6 +126,9 @@ public class JudgeCaller {
         Double topP = setup.params().topP() == null ? null : setup.params().topP().doubleValue();
         var request = new ChatRequest(setup.model(), messages, t, setup.params().maxTokens(), topP,
                 JudgePromptBuilder.responseSchema(setup.rubric()), jobId);
+        if (LlmProviders.isEmbedded(setup.model())) {
+            request = request.withEmbeddedTask(embeddedTask(setup, itemText, recalled));
+        }
 
         var first = llm.chat(request);
         Verdict verdict = VerdictParser.parse(first.text(), setup.rubric());
@@ -106,7 +142,7 @@ public class JudgeCaller {
         messages.add(ChatMessage.user(RepairPrompt.followUp(first.text() == null ? "" : first.text(), verdict.error(),
                 setup.rubric())));
         var repair = llm.chat(new ChatRequest(setup.model(), messages, t, setup.params().maxTokens(), topP,
-                JudgePromptBuilder.responseSchema(setup.rubric()), jobId));
+                JudgePromptBuilder.responseSchema(setup.rubric()), jobId, request.embeddedTask()));
         Verdict repaired = VerdictParser.parse(repair.text(), setup.rubric());
         in += repair.inputTokens();
         out += repair.outputTokens();
@@ -114,5 +150,17 @@ public class JudgeCaller {
             repaired = Verdict.failed("invalid answer after one repair: " + repaired.error(), repaired.raw());
         }
         return new Outcome(repaired, 2, in, out);
+    }
+
+    /** The call in structure for the offline judge: the rubric's levels, the trace text, the recalled examples. */
+    private static EmbeddedTask embeddedTask(Setup setup, String itemText, List<MemoryIndex.Recalled> recalled) {
+        List<EmbeddedTask.Option> options = new ArrayList<>();
+        for (RubricLevel level : setup.rubric().levels()) {
+            options.add(new EmbeddedTask.Option(level.value(), level.label(), level.definition()));
+        }
+        List<EmbeddedTask.Neighbour> neighbours = recalled.stream().map(r -> new EmbeddedTask.Neighbour(
+                r.example().traceId(), r.example().value(), r.similarity())).toList();
+        return new EmbeddedTask(setup.instructions(), options, itemText, neighbours,
+                setup.memory() == null ? EmbeddedTask.Weighting.SIMILARITY : setup.memory().weightingKind());
     }
 }

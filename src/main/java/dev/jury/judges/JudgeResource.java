@@ -130,7 +130,13 @@ public class JudgeResource {
      */
     public record VersionRow(int version, String model, String excerpt, int rubricVersion, String tags,
                              Integer parentVersion, int demos, List<String> aliases, String createdBy,
-                             Instant createdAt, String heldOut, AgreementDocument.Judge vsConsensus) {
+                             Instant createdAt, String heldOut, AgreementDocument.Judge vsConsensus,
+                             String memory) {
+
+        /** Whether this version runs on the offline embedded judge. */
+        public boolean offline() {
+            return LlmProviders.isEmbedded(model);
+        }
 
         public boolean registered() {
             return aliases.contains(JudgeAlias.REGISTERED);
@@ -145,6 +151,38 @@ public class JudgeResource {
     public record AgreementSummary(String alpha, String level, String band, int units, int raters, String error) {
     }
 
+    /**
+     * The banner of a judge whose latest version runs on the offline embedded model: what it is, and how to switch.
+     *
+     * @param model             the offline model's URI
+     * @param configuredLlms    the LLM providers configured here (empty on a fresh install with no key)
+     */
+    public record OfflineNotice(String model, List<String> configuredLlms) {
+    }
+
+    /**
+     * A version's labelled memory as the version page shows it: the summary and the first examples.
+     *
+     * @param more examples not listed
+     */
+    public record MemoryView(String summary, int k, List<MemoryRow> examples, int more) {
+
+        static final int LISTED = 100;
+
+        static MemoryView of(dev.jury.judges.memory.JudgeMemory memory) {
+            if (memory == null || memory.isEmpty()) {
+                return null;
+            }
+            List<MemoryRow> rows = memory.examples().stream().limit(LISTED).map(e -> new MemoryRow(e.traceId(),
+                    e.value(), e.rationale(), excerpt(e.text()))).toList();
+            return new MemoryView(memory.describe(), memory.k(), rows, memory.size() - rows.size());
+        }
+    }
+
+    /** One memory example: its trace, label, rationale and the start of its text (escaped like all trace text). */
+    public record MemoryRow(String traceId, String value, String rationale, String text) {
+    }
+
     /** A demo as shown: JSON pretty-printed as text (escaped by the template like everything else). */
     public record DemoView(String inputs, String outputs, String expectations, String value, String rationale) {
     }
@@ -157,10 +195,11 @@ public class JudgeResource {
         static native TemplateInstance judge(Experiment experiment, Judge judge, List<VersionRow> versions,
                                              List<String> configuredProviders, JudgeForm form,
                                              List<AuditEvent> audit, AgreementSummary agreement,
-                                             Integer registered, List<JudgeAliasHistory> registry);
+                                             Integer registered, List<JudgeAliasHistory> registry,
+                                             OfflineNotice offline);
 
         static native TemplateInstance version(Experiment experiment, JudgeVersion version, List<String> aliases,
-                                               String params, String tags, List<DemoView> demos);
+                                               String params, String tags, List<DemoView> demos, MemoryView memory);
     }
 
     @GET
@@ -230,7 +269,8 @@ public class JudgeResource {
         JudgeVersion v = judges.resolve(exp, name, version);
         List<String> aliases = judges.aliases(v.judge.id).getOrDefault(v.version, List.of());
         List<DemoView> demos = demoViews(v);
-        return Templates.version(experiment, v, aliases, describe(v.inferenceParams), describe(v.tags), demos);
+        return Templates.version(experiment, v, aliases, describe(v.inferenceParams), describe(v.tags), demos,
+                MemoryView.of(v.memory()));
     }
 
     private TemplateInstance listPage(String exp, JudgeForm form) {
@@ -269,14 +309,17 @@ public class JudgeResource {
         List<VersionRow> rows = judges.versions(exp, name).stream().map(v -> new VersionRow(v.version, v.model,
                 excerpt(v.instructions), v.rubricVersion.version, describe(v.tags), v.parentVersion(),
                 v.demos == null ? 0 : v.demos.size(), aliases.getOrDefault(v.version, List.of()), v.createdBy,
-                v.createdAt, heldOut(v.tags), vsConsensus.get(v.version))).toList();
+                v.createdAt, heldOut(v.tags), vsConsensus.get(v.version),
+                v.memory() == null ? null : v.memory().describe())).toList();
         AgreementSummary summary = doc == null ? new AgreementSummary(null, null, null, 0, 0, error)
                 : new AgreementSummary(doc.headline().estimate().text(), doc.headline().level(), doc.headline().band(),
                 doc.units(), doc.raters(), null);
         Integer registered = JudgeAlias.findFor(judge.id, JudgeAlias.REGISTERED).map(a -> a.version).orElse(null);
+        OfflineNotice offline = rows.isEmpty() || !rows.get(0).offline() ? null
+                : new OfflineNotice(ModelUri.EMBEDDED, providers.configuredLlmProviders());
         return Templates.judge(experiment, judge, rows, providers.configuredProviders(), form,
                 audit.trail(JudgeService.AUDIT_TARGET, JudgeService.auditId(exp, name), AuditLog.PAGE), summary,
-                registered, JudgeAliasHistory.listFor(judge.id, JudgeAlias.REGISTERED));
+                registered, JudgeAliasHistory.listFor(judge.id, JudgeAlias.REGISTERED), offline);
     }
 
     /** {@code accuracy 0.70 → 0.85, κ 0.40 → 0.70} from an alignment's tags; empty when it has none. */

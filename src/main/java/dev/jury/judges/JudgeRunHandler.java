@@ -150,7 +150,7 @@ public class JudgeRunHandler implements JobHandler {
             JudgeCaller.Outcome outcome;
             llmCalls.acquireUninterruptibly();
             try {
-                outcome = caller.assess(setup, values, null, ctx.jobId());
+                outcome = caller.assess(setup, values, null, ctx.jobId(), String.valueOf(traceId));
             } finally {
                 llmCalls.release();
             }

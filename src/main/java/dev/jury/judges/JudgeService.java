@@ -1,5 +1,6 @@
 package dev.jury.judges;
 
+import dev.jury.judges.memory.JudgeMemory;
 import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
 import dev.jury.llm.LlmProviders;
@@ -105,14 +106,18 @@ public class JudgeService {
         Optional<JudgeVersion> previous = JudgeVersion.findLatest(judge.id);
         int next = previous.map(v -> v.version + 1).orElse(1);
         List<Demo> demos = previous.map(JudgeVersion::demos).orElse(List.of());
-        JudgeVersion version = JudgeVersion.of(judge, next, instructions, modelUri, inference, demos, rubric.get(),
-                previous.orElse(null), Map.of(), actor);
+        // An edit keeps what the previous version learned: its demos and its labelled memory.
+        JudgeMemory memory = previous.map(JudgeVersion::memory).orElse(null);
+        JudgeVersion version = JudgeVersion.of(judge, next, instructions, modelUri, inference, demos, memory,
+                rubric.get(), previous.orElse(null), Map.of(), actor);
         version.persist();
         moveAliasLocked(judge, JudgeAlias.LATEST, next, actor, null);
         audit.record(actor, next == 1 ? "judge.created" : "judge.version_created", AUDIT_TARGET,
                 auditId(experiment.name, name), "Version " + next + ": model " + modelUri + ", rubric version "
                         + rubric.get().version + (inference.asMap().isEmpty() ? "" : ", " + inference.asMap())
-                        + (demos.isEmpty() ? "" : ", " + demos.size() + " demos kept from version " + (next - 1)));
+                        + (demos.isEmpty() ? "" : ", " + demos.size() + " demos kept from version " + (next - 1))
+                        + (memory == null ? "" : ", memory kept from version " + (next - 1) + " (" + memory.describe()
+                        + ")"));
         return version;
     }
 
@@ -127,6 +132,14 @@ public class JudgeService {
                                       String actor) {
         JudgeVersion parent = JudgeVersion.<JudgeVersion>findByIdOptional(parentId)
                 .orElseThrow(() -> ProblemException.notFound("No judge version with id " + parentId + "."));
+        return deriveVersion(parentId, instructions, demos, parent.memory(), tags, actor);
+    }
+
+    /** As {@link #deriveVersion(long, String, List, Map, String)}, with the new version's labelled memory. */
+    public JudgeVersion deriveVersion(long parentId, String instructions, List<Demo> demos, JudgeMemory memory,
+                                      Map<String, ?> tags, String actor) {
+        JudgeVersion parent = JudgeVersion.<JudgeVersion>findByIdOptional(parentId)
+                .orElseThrow(() -> ProblemException.notFound("No judge version with id " + parentId + "."));
         InstructionsTemplate.validate(instructions).ifPresent(m -> {
             throw ProblemException.invalid("instructions", m);
         });
@@ -137,15 +150,25 @@ public class JudgeService {
                 throw ProblemException.invalid("demos[" + i + "].value", RubricValues.notAllowedMessage(spec, value));
             }
         }
+        if (memory != null) {
+            for (int i = 0; i < memory.examples().size(); i++) {
+                String value = memory.examples().get(i).value();
+                if (RubricValues.match(spec, value).isEmpty()) {
+                    throw ProblemException.invalid("memory.examples[" + i + "].value",
+                            RubricValues.notAllowedMessage(spec, value));
+                }
+            }
+        }
         Judge judge = Judge.lock(parent.judge.id);
         int next = JudgeVersion.findLatest(judge.id).map(v -> v.version + 1).orElse(1);
         JudgeVersion version = JudgeVersion.of(judge, next, instructions, parent.modelUri(), parent.params(), demos,
-                parent.rubricVersion, parent, tags, actor);
+                memory, parent.rubricVersion, parent, tags, actor);
         version.persist();
         moveAliasLocked(judge, JudgeAlias.LATEST, next, actor, null);
         Experiment experiment = Experiment.findById(judge.experimentId);
         audit.record(actor, "judge.version_created", AUDIT_TARGET, auditId(experiment.name, judge.name),
                 "Version " + next + " derived from version " + parent.version + ": " + demos.size() + " demos"
+                        + (memory == null || memory.isEmpty() ? "" : ", memory of " + memory.describe())
                         + (tags == null || tags.isEmpty() ? "" : ", tags " + new TreeMap<>(tags)));
         return version;
     }

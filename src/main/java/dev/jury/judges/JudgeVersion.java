@@ -3,6 +3,7 @@ package dev.jury.judges;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jury.judges.memory.JudgeMemory;
 import dev.jury.rubrics.RubricVersion;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -62,6 +63,10 @@ public class JudgeVersion extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public JsonNode demos;
 
+    /** The labelled memory (a {@link JudgeMemory}); {@code null} when the version has none. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode memory;
+
     @ManyToOne(fetch = FetchType.LAZY, optional = false)
     @JoinColumn(name = "rubric_version_id")
     public RubricVersion rubricVersion;
@@ -88,7 +93,15 @@ public class JudgeVersion extends PanacheEntityBase {
     public static JudgeVersion of(Judge judge, int version, String instructions, ModelUri model,
                                   InferenceParams params, List<Demo> demos, RubricVersion rubric, JudgeVersion parent,
                                   Map<String, ?> tags, String actor) {
+        return of(judge, version, instructions, model, params, demos, null, rubric, parent, tags, actor);
+    }
+
+    /** A new version with a labelled memory ({@code null} or empty for none). */
+    public static JudgeVersion of(Judge judge, int version, String instructions, ModelUri model,
+                                  InferenceParams params, List<Demo> demos, JudgeMemory memory, RubricVersion rubric,
+                                  JudgeVersion parent, Map<String, ?> tags, String actor) {
         var v = new JudgeVersion();
+        v.memory = memory == null || memory.isEmpty() ? null : JSON.valueToTree(memory);
         v.judge = judge;
         v.version = version;
         v.instructions = instructions;
@@ -117,6 +130,28 @@ public class JudgeVersion extends PanacheEntityBase {
             }
         }
         return list;
+    }
+
+    /** The labelled memory, or {@code null} when the version has none. */
+    public JudgeMemory memory() {
+        if (memory == null || memory.isNull()) {
+            return null;
+        }
+        try {
+            return JSON.treeToValue(memory, JudgeMemory.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("judge_version " + id + " has an unreadable memory", e);
+        }
+    }
+
+    /** How many labelled examples the memory holds (0 without one). */
+    public int memorySize() {
+        return memory == null || memory.isNull() ? 0 : memory.path("examples").size();
+    }
+
+    /** Whether this version runs on Jury's in-process offline judge ({@code embedded:/…}). */
+    public boolean isEmbedded() {
+        return dev.jury.llm.LlmProviders.isEmbedded(model);
     }
 
     /** The assessment source of this version's verdicts: {@code judge:NAME@vN}. */

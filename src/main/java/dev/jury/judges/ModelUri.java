@@ -19,7 +19,10 @@ public record ModelUri(String provider, String model) {
      * Each is configured under {@code jury.llm.providers.<provider>}.
      */
     public static final List<String> PROVIDERS = List.of("openai", "anthropic", "ollama", "databricks",
-            "openai-compatible");
+            "openai-compatible", "embedded");
+
+    /** Jury's in-process offline judge: the {@code embedded} provider's only model (docs/llm.md). */
+    public static final String EMBEDDED = "embedded:/minilm-knn";
 
     public static final String EXAMPLE = "openai:/gpt-4.1-mini";
 
@@ -49,6 +52,10 @@ public record ModelUri(String provider, String model) {
         }
         if (!PROVIDERS.contains(provider)) {
             throw new InvalidModelUriException(unknownProviderMessage(text, provider));
+        }
+        if (provider.equals("embedded") && !EMBEDDED.equals(provider + ":/" + model)) {
+            throw new InvalidModelUriException("'" + text + "' names no offline model. The embedded provider has one "
+                    + "model: '" + EMBEDDED + "'.");
         }
         return new ModelUri(provider, model);
     }

@@ -1,6 +1,7 @@
 package dev.jury.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jury.llm.embedded.EmbeddedTask;
 
 import java.util.List;
 
@@ -15,12 +16,19 @@ import java.util.List;
  * @param responseSchema a JSON schema for structured output ({@code response_format: json_schema}) or {@code null};
  *                       when the provider refuses it, the call is repeated without it (docs/llm.md)
  * @param jobId          the job this call works for, recorded in {@code llm_call} for accounting; may be null
+ * @param embeddedTask   the same call in structure, for the in-process {@code embedded} provider; remote providers
+ *                       ignore it (they read the messages); may be null
  */
 public record ChatRequest(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens, Double topP,
-                          JsonNode responseSchema, Long jobId) {
+                          JsonNode responseSchema, Long jobId, EmbeddedTask embeddedTask) {
 
     public ChatRequest {
         messages = messages == null ? List.of() : List.copyOf(messages);
+    }
+
+    public ChatRequest(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens, Double topP,
+                       JsonNode responseSchema, Long jobId) {
+        this(model, messages, temperature, maxTokens, topP, responseSchema, jobId, null);
     }
 
     /** A request with the provider's default parameters and no schema. */
@@ -29,15 +37,19 @@ public record ChatRequest(String model, List<ChatMessage> messages, Double tempe
     }
 
     public ChatRequest withTemperature(Double temperature) {
-        return new ChatRequest(model, messages, temperature, maxTokens, topP, responseSchema, jobId);
+        return new ChatRequest(model, messages, temperature, maxTokens, topP, responseSchema, jobId, embeddedTask);
     }
 
     public ChatRequest withResponseSchema(JsonNode responseSchema) {
-        return new ChatRequest(model, messages, temperature, maxTokens, topP, responseSchema, jobId);
+        return new ChatRequest(model, messages, temperature, maxTokens, topP, responseSchema, jobId, embeddedTask);
+    }
+
+    public ChatRequest withEmbeddedTask(EmbeddedTask embeddedTask) {
+        return new ChatRequest(model, messages, temperature, maxTokens, topP, responseSchema, jobId, embeddedTask);
     }
 
     public ChatRequest withJobId(Long jobId) {
-        return new ChatRequest(model, messages, temperature, maxTokens, topP, responseSchema, jobId);
+        return new ChatRequest(model, messages, temperature, maxTokens, topP, responseSchema, jobId, embeddedTask);
     }
 
     /** Only an explicit temperature of 0 asks for a deterministic answer that may be served from the cache. */

@@ -1,5 +1,8 @@
 package dev.jury.llm;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jury.llm.embedded.EmbeddedJudge;
+import dev.jury.llm.embedded.EmbeddingService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -49,6 +52,12 @@ public class LlmClient {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    EmbeddingService embeddings;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private EmbeddedJudge embeddedJudge;
+
     private final Map<Provider, ProviderClient> clients = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<ChatResponse>> inFlight = new ConcurrentHashMap<>();
     private RetryPolicy retryPolicy;
@@ -57,6 +66,7 @@ public class LlmClient {
     void init() {
         var retry = config.retry();
         retryPolicy = new RetryPolicy(retry.initialBackoff(), retry.maxBackoff(), retry.maxRetryAfter());
+        embeddedJudge = new EmbeddedJudge(embeddings);
     }
 
     /**
@@ -77,6 +87,9 @@ public class LlmClient {
         if (missing.isPresent()) {
             throw failed(target, request, started, 0, new LlmException(LlmException.Kind.NOT_CONFIGURED,
                     target.provider().id, 0, missing.get()));
+        }
+        if (target.provider().isLocal()) {
+            return local(target, request, started);
         }
         ProviderClient client = clientFor(target.provider());
         if (!config.cache().enabled() || !request.isDeterministic()) {
@@ -114,6 +127,38 @@ public class LlmClient {
         } finally {
             inFlight.remove(key, mine);
         }
+    }
+
+    /**
+     * A call to the in-process offline judge: no retries, circuit or concurrency slots (there is no provider to
+     * protect), and no {@code llm_cache} row (recomputing a vote from cached embeddings costs less than the row);
+     * recorded like every other call, with no tokens. Its answer is the same JSON an LLM is asked for, so the judges
+     * package parses it the same way. Temperature is ignored: the model is deterministic.
+     */
+    private ChatResponse local(ProviderModel target, ChatRequest request, long started) {
+        if (!EmbeddedJudge.MODEL.equals(target.model())) {
+            throw failed(target, request, started, 0, new LlmException(LlmException.Kind.BAD_REQUEST,
+                    target.provider().id, 0, "Unknown offline model '" + LlmException.abbreviate(target.model(), 60)
+                    + "'. The embedded provider has one model: " + LlmProviders.embeddedModelUri() + "."));
+        }
+        if (request.embeddedTask() == null) {
+            throw failed(target, request, started, 0, new LlmException(LlmException.Kind.BAD_REQUEST,
+                    target.provider().id, 0, LlmProviders.embeddedModelUri() + " is a small offline judge, not a "
+                    + "chat model: it answers judge calls only. Tasks that need an LLM (e.g. SIMBA's reflection model) "
+                    + "need a configured provider (docs/llm.md)."));
+        }
+        EmbeddedJudge.Answer answer;
+        try {
+            answer = embeddedJudge.answer(request.embeddedTask());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "The offline judge failed");
+            throw failed(target, request, started, 1, new LlmException(LlmException.Kind.SERVER_ERROR,
+                    target.provider().id, 1, "The offline judge " + target + " failed: " + e.getMessage()));
+        }
+        var body = JSON.createObjectNode().put("result", answer.value()).put("rationale", answer.rationale());
+        var response = new ChatResponse(body.toString(), 0, 0, false, elapsedMillis(started), 1);
+        record(target, request, 0, 0, response.latencyMs(), 1, "ok", false);
+        return response;
     }
 
     /** What a job's LLM calls used so far (calls recorded a moment ago included). */

@@ -32,6 +32,25 @@ public class LlmProviders {
         return providers().stream().filter(this::isConfigured).toList();
     }
 
+    /**
+     * The remote LLM providers that are configured: empty on a fresh install with no key, where only the offline
+     * {@code embedded} judge can run.
+     */
+    public List<String> configuredLlmProviders() {
+        return Provider.ids().stream().filter(id -> !Provider.byId(id).orElseThrow().isLocal())
+                .filter(this::isConfigured).toList();
+    }
+
+    /** Whether {@code modelUri} names Jury's in-process offline judge ({@code embedded:/…}). */
+    public static boolean isEmbedded(String modelUri) {
+        return modelUri != null && modelUri.strip().startsWith(Provider.EMBEDDED.id + ":/");
+    }
+
+    /** The offline judge's model URI. */
+    public static String embeddedModelUri() {
+        return Provider.EMBEDDED.id + ":/" + dev.jury.llm.embedded.EmbeddedJudge.MODEL;
+    }
+
     public boolean isConfigured(String provider) {
         return missingConfiguration(provider).isEmpty();
     }
@@ -47,6 +66,9 @@ public class LlmProviders {
                     + "'. Supported providers: " + String.join(", ", Provider.ids()) + ".");
         }
         Provider p = known.get();
+        if (p.requirement == Provider.Requirement.NONE) {
+            return Optional.empty();
+        }
         LlmConfig.ProviderConfig settings = configOf(p);
         boolean hasKey = settings.apiKey().filter(k -> !k.isBlank()).isPresent();
         boolean hasUrl = settings.baseUrl().filter(u -> !u.isBlank()).isPresent();
@@ -98,6 +120,7 @@ public class LlmProviders {
             case OLLAMA -> providers.ollama();
             case DATABRICKS -> providers.databricks();
             case OPENAI_COMPATIBLE -> providers.openaiCompatible();
+            case EMBEDDED -> throw new IllegalArgumentException("the embedded provider has no configuration");
         };
     }
 

@@ -6,15 +6,18 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The LLM providers Jury can call, as written before {@code :/} in a model URI. All but Anthropic speak the
- * OpenAI-compatible chat-completions API through a base URL (Ollama, Databricks serving endpoints, vLLM, LM Studio…).
+ * The LLM providers Jury can call, as written before {@code :/} in a model URI. All remote ones but Anthropic speak
+ * the OpenAI-compatible chat-completions API through a base URL (Ollama, Databricks serving endpoints, vLLM, LM
+ * Studio…); {@code embedded} is Jury's in-process offline judge.
  */
 enum Provider {
     OPENAI("openai", "https://api.openai.com/v1", Requirement.KEY_OR_BASE_URL),
     ANTHROPIC("anthropic", "https://api.anthropic.com/v1/", Requirement.KEY),
     OLLAMA("ollama", null, Requirement.BASE_URL),
     DATABRICKS("databricks", null, Requirement.BASE_URL_AND_KEY),
-    OPENAI_COMPATIBLE("openai-compatible", null, Requirement.BASE_URL);
+    OPENAI_COMPATIBLE("openai-compatible", null, Requirement.BASE_URL),
+    /** Jury's offline judge, in-process: nothing to configure, no network (llm.embedded.EmbeddedJudge). */
+    EMBEDDED("embedded", null, Requirement.NONE);
 
     /** What must be set before the provider counts as configured. */
     enum Requirement {
@@ -22,7 +25,9 @@ enum Provider {
         KEY_OR_BASE_URL,
         KEY,
         BASE_URL,
-        BASE_URL_AND_KEY
+        BASE_URL_AND_KEY,
+        /** Runs in-process: always available. */
+        NONE
     }
 
     final String id;
@@ -43,9 +48,14 @@ enum Provider {
         return Arrays.stream(values()).map(p -> p.id).toList();
     }
 
-    /** Whether the wire protocol is OpenAI's chat completions (everything but Anthropic). */
+    /** Whether the wire protocol is OpenAI's chat completions (everything remote but Anthropic). */
     boolean speaksOpenAi() {
-        return this != ANTHROPIC;
+        return this != ANTHROPIC && this != EMBEDDED;
+    }
+
+    /** Whether calls are answered in-process, with no provider behind them. */
+    boolean isLocal() {
+        return this == EMBEDDED;
     }
 
     /** {@code jury.llm.providers.openai-compatible.api-key} for {@code property = "api-key"}. */

@@ -77,7 +77,8 @@ public class AssessService {
         }
         JudgeCaller.Outcome outcome;
         try {
-            outcome = caller.assess(prepared.setup(), prepared.values(), null, null);
+            outcome = caller.assess(prepared.setup(), prepared.values(), null, null,
+                    prepared.target() == null ? null : String.valueOf(request.traceId()));
         } catch (LlmException e) {
             throw providerFault(e, prepared);
         }

@@ -184,7 +184,9 @@ class JudgeRunTest {
                 + " ON e.id = j.experiment_id WHERE e.name = ?", experiment);
         long jobId;
         try (var c = dataSource.getConnection()) {
-            // A run whose worker died after assessing the first three traces.
+            // A run whose worker died after assessing the first three traces: job and verdicts in one transaction,
+            // or a worker may reclaim the stale job before its first verdicts exist (and call the LLM for them).
+            c.setAutoCommit(false);
             try (var s = c.prepareStatement("""
                     INSERT INTO job (type, status, payload, progress_done, progress_total, attempts, worker_id,
                                      heartbeat_at, created_by, started_at)
@@ -209,6 +211,7 @@ class JudgeRunTest {
                     s.executeUpdate();
                 }
             }
+            c.commit();
         }
         Job job = await(jobId);
         assertEquals(JobStatus.SUCCEEDED, job.status, job.error);

@@ -61,7 +61,7 @@ class ModelUriTest {
         InvalidModelUriException e = assertThrows(InvalidModelUriException.class, () -> ModelUri.parse(uri));
         String provider = uri.substring(0, uri.indexOf(":/"));
         assertEquals("Unknown model provider '" + provider + "' in '" + uri + "'. Supported providers: openai, "
-                + "anthropic, ollama, databricks, openai-compatible.", e.getMessage());
+                + "anthropic, ollama, databricks, openai-compatible, embedded.", e.getMessage());
     }
 
     @Test

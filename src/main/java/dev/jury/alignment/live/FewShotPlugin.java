@@ -10,6 +10,7 @@ import dev.jury.alignment.fewshot.FewShotOptimizer;
 import dev.jury.alignment.fewshot.FewShotParameters;
 import dev.jury.judges.JudgeCaller;
 import dev.jury.judges.JudgeVersion;
+import dev.jury.llm.LlmProviders;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -33,7 +34,8 @@ public class FewShotPlugin implements Optimizer {
     @Override
     public String description() {
         return "Few-shot: adds up to 5 demos from train traces the judge gets wrong, one per failure cluster "
-                + "(cheap, no reflection model).";
+                + "(cheap, no reflection model). For the offline judge: the train examples become its labelled "
+                + "memory, k chosen on the train set.";
     }
 
     @Override
@@ -44,8 +46,9 @@ public class FewShotPlugin implements Optimizer {
     @Override
     public Optional<String> budget(Map<String, Number> params, int trainSize) {
         return trainSize < 1 ? Optional.empty() : Optional.of(String.format(Locale.ROOT,
-                "At most %,d judge calls on %d train traces (N, plus N when a demo was added).", 2L * trainSize,
-                trainSize));
+                "At most %,d judge calls on %d train traces (N, plus N when a demo was added); for the offline "
+                        + "judge %,d calls of the in-process model, no LLM (N per memory setting tried, plus N).",
+                2L * trainSize, trainSize, (long) trainSize * (1 + FewShotOptimizer.memoryCandidates(trainSize))));
     }
 
     @Override
@@ -53,7 +56,7 @@ public class FewShotPlugin implements Optimizer {
         LiveRun run = ctx.attribute(LiveRun.class).orElseGet(() -> new LiveRun(null, null, null));
         var params = FewShotParameters.from(Plugins.withEvaluationTemperature(ctx.parameters(), base));
         JudgeCaller.Setup setup = JudgeCaller.Setup.of(base);
-        return new FewShotOptimizer(params, new LiveJudgeRunner(caller, setup, run))
-                .align(JudgeProgram.of(base.instructions, base.demos()), setup.rubric(), train, ctx);
+        return new FewShotOptimizer(params, new LiveJudgeRunner(caller, setup, run), base.isEmbedded())
+                .align(JudgeProgram.of(base.instructions, base.demos(), base.memory()), setup.rubric(), train, ctx);
     }
 }

@@ -33,11 +33,11 @@ public final class LiveJudgeRunner implements JudgeRunner {
 
     @Override
     public Verdict assess(JudgeProgram program, AlignmentExample example, double temperature) {
-        JudgeCaller.Setup setup = base.withProgram(program.instructions(), program.demos());
+        JudgeCaller.Setup setup = base.withProgram(program.instructions(), program.demos(), program.memory());
         JsonNode whole = run.wholeTrace(example.traceId()).orElseGet(() -> whole(example));
         var values = JudgeCaller.values(example.inputs(), example.outputs(), example.expectations(), whole);
         try {
-            Verdict verdict = caller.assess(setup, values, temperature, run.jobId()).verdict();
+            Verdict verdict = caller.assess(setup, values, temperature, run.jobId(), example.traceId()).verdict();
             run.succeeded();
             return verdict;
         } catch (LlmException e) {

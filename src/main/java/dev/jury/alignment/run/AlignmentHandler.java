@@ -138,7 +138,7 @@ public class AlignmentHandler implements JobHandler {
         job.progress(0, total[0], 0);
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try {
-            JudgeProgram baseProgram = JudgeProgram.of(base.instructions, base.demos());
+            JudgeProgram baseProgram = JudgeProgram.of(base.instructions, base.demos(), base.memory());
             LiveJudgeRunner runner = new LiveJudgeRunner(caller, JudgeCaller.Setup.of(base), live);
             List<Verdict> beforeVerdicts = evaluate(runner, baseProgram, heldout, evaluationTemperature, pool,
                     concurrency, stop, job, "before");
@@ -294,6 +294,7 @@ public class AlignmentHandler implements JobHandler {
         metrics.put("train_score_after", result.trainScore());
         metrics.set("rules", json.valueToTree(result.rules()));
         metrics.put("demos", result.demos().size());
+        metrics.put("memory_examples", result.program().memory() == null ? 0 : result.program().memory().size());
         metrics.set("calls", json.valueToTree(result.calls()));
         String outcome;
         if (changed) {
@@ -317,6 +318,11 @@ public class AlignmentHandler implements JobHandler {
         tags.put("heldout_kappa_after", after.kappa());
         tags.put("llm_calls", usage.calls());
         tags.put("alignment_run_id", runId);
+        if (result.program().memory() != null) {
+            tags.put("memory_examples", result.program().memory().size());
+            tags.put("memory_k", result.program().memory().k());
+            tags.put("memory_weighting", result.program().memory().weighting());
+        }
         if (run.rebalance && ds.rebalanced() != null) {
             tags.put("rebalanced", ds.rebalanced().describe());
         }
@@ -324,11 +330,12 @@ public class AlignmentHandler implements JobHandler {
             AlignmentRun r = AlignmentRun.findById(runId);
             if (changed) {
                 // Same transaction as the run's outcome: a crash leaves neither, a reclaimed run sees the version.
-                JudgeVersion created = judges.deriveVersion(base.id, result.instructions(), result.demos(), tags,
-                        run.createdBy);
+                JudgeVersion created = judges.deriveVersion(base.id, result.instructions(), result.demos(),
+                        result.program().memory(), tags, run.createdBy);
                 r.resultVersionId = created.id;
                 job.info("Created " + base.judge.name + " v" + created.version + " (" + result.rules().size()
-                        + " rules, " + result.demos().size() + " demos); it is not registered.");
+                        + " rules, " + result.demos().size() + " demos" + (result.program().memory() == null ? ""
+                        : ", memory of " + result.program().memory().describe()) + "); it is not registered.");
             }
             r.status = JobStatus.SUCCEEDED;
             r.metrics = metrics;

@@ -226,10 +226,10 @@ public class AlignmentResource {
         Optimizer selected;
         Map<String, String> shownErrors = new LinkedHashMap<>(errors);
         try {
-            selected = optimizers.get(form.optimizer());
+            selected = optimizers.get(form.optimizer(), baseOf(versions, form.baseVersion()));
         } catch (ProblemException e) {
             shownErrors.putIfAbsent("optimizer", e.getMessage());
-            selected = optimizers.get(null);
+            selected = optimizers.get(null, baseOf(versions, form.baseVersion()));
         }
         String selectedName = selected.name();
         List<OptimizerOption> options = optimizers.all().stream()
@@ -273,6 +273,12 @@ public class AlignmentResource {
                 form.rubricVersion(), form.params());
         return new Panel(exp, name, versions.stream().map(v -> v.version).toList(), shown, options,
                 selected.usesReflectionModel(), params, preview, budget, shownErrors, error, rows);
+    }
+
+    /** The version the form would align (the latest when none is chosen); null when there is none. */
+    private static JudgeVersion baseOf(List<JudgeVersion> versions, String chosen) {
+        return versions.stream().filter(v -> String.valueOf(v.version).equals(chosen)).findFirst()
+                .orElse(versions.isEmpty() ? null : versions.get(0));
     }
 
     private static ParamField field(ParameterSpec p, String typed, String error) {

@@ -181,7 +181,7 @@ public class AlignmentRunService {
     @Transactional(TxType.SUPPORTS)
     public Settings settings(String experiment, String name, StartRequest request) {
         JudgeVersion base = base(experiment, name, request.baseVersion());
-        Optimizer optimizer = optimizers.get(request.optimizer());
+        Optimizer optimizer = optimizers.get(request.optimizer(), base);
         List<Problem.FieldError> errors = new ArrayList<>();
 
         Map<String, Object> raw = new LinkedHashMap<>(request.params() == null ? Map.of() : request.params());
@@ -216,6 +216,12 @@ public class AlignmentRunService {
             try {
                 ModelUri uri = ModelUri.parse(reflection);
                 reflection = uri.toString();
+                if (LlmProviders.isEmbedded(reflection)) {
+                    errors.add(Problem.FieldError.field("reflection_model", optimizer.name() + " needs an LLM as its "
+                            + "reflection model, and " + reflection + " is the small offline judge, not an LLM. "
+                            + "Choose few-shot (it learns into the offline judge's memory), or configure an LLM "
+                            + "provider and name a reflection model (docs/llm.md)."));
+                }
                 models.missingConfiguration(uri.provider()).ifPresent(m -> errors.add(Problem.FieldError.field("reflection_model", m)));
             } catch (InvalidModelUriException e) {
                 errors.add(Problem.FieldError.field("reflection_model", e.getMessage()));

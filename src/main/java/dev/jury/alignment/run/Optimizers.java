@@ -1,6 +1,8 @@
 package dev.jury.alignment.run;
 
 import dev.jury.alignment.Optimizer;
+import dev.jury.alignment.fewshot.FewShotOptimizer;
+import dev.jury.judges.JudgeVersion;
 import dev.jury.alignment.simba.SimbaOptimizer;
 import dev.jury.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +39,25 @@ public class Optimizers {
      * @throws ProblemException 422 on {@code optimizer} listing the available names
      */
     public Optimizer get(String name) {
+        return get(name, null);
+    }
+
+    /**
+     * The optimizer a run of {@code base} uses when none is named: few-shot for the offline embedded judge (it learns
+     * into its labelled memory; SIMBA would need an LLM to reflect with), else the default.
+     */
+    public String defaultFor(JudgeVersion base) {
+        return base != null && base.isEmbedded() ? FewShotOptimizer.NAME : DEFAULT;
+    }
+
+    /**
+     * @param name blank means the default for {@code base} ({@link #defaultFor})
+     * @throws ProblemException 422 on {@code optimizer} listing the available names
+     */
+    public Optimizer get(String name, JudgeVersion base) {
+        if (name == null || name.isBlank()) {
+            name = defaultFor(base);
+        }
         String wanted = name == null || name.isBlank() ? DEFAULT : name.strip();
         return all().stream().filter(o -> o.name().equals(wanted)).findFirst()
                 .orElseThrow(() -> ProblemException.invalid("optimizer", "Unknown optimizer '"

@@ -30,7 +30,7 @@ import static io.restassured.RestAssured.given;
  * {@link #RULE} is in its system prompt; at sampling temperature 1.0 it alternates on each refund trace, so SIMBA's
  * buckets have spread. The fake reflection model always advises {@link #RULE}.
  */
-final class AlignmentTestData {
+public final class AlignmentTestData {
 
     static final String RULE = "If the judge sees a refund request answered without asking for the receipt, it "
             + "should answer no.";
@@ -144,7 +144,7 @@ final class AlignmentTestData {
     }
 
     /** Polls the run until it has finished. */
-    static ValidatableResponse awaitFinished(long runId, Duration timeout) throws InterruptedException {
+    public static ValidatableResponse awaitFinished(long runId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             var response = given().get("/api/v1/alignments/" + runId).then().statusCode(200);

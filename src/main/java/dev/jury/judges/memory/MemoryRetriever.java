@@ -1,0 +1,58 @@
+package dev.jury.judges.memory;
+
+import dev.jury.llm.embedded.EmbeddingService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Recalls the examples of a judge's memory nearest to a trace, with the in-process embedding model. The index of a
+ * memory (its examples' vectors) is built once and kept for the memories in use — versions are immutable, so a
+ * memory never changes under its index.
+ */
+@ApplicationScoped
+public class MemoryRetriever {
+
+    /** Memories whose index is kept: a few judge versions run at once (a run, an alignment's candidates, assess). */
+    private static final int INDEXES = 32;
+
+    @Inject
+    EmbeddingService embeddings;
+
+    private final Map<List<MemoryExample>, MemoryIndex> indexes = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<MemoryExample>, MemoryIndex> eldest) {
+            return size() > INDEXES;
+        }
+    };
+
+    /**
+     * The {@code memory.k()} examples nearest to {@code itemText}, nearest first; never the example of trace
+     * {@code excludeTraceId} (may be null).
+     */
+    public List<MemoryIndex.Recalled> recall(JudgeMemory memory, String itemText, String excludeTraceId) {
+        if (memory == null || memory.isEmpty()) {
+            return List.of();
+        }
+        return index(memory).nearest(embeddings.embed(itemText), memory.k(), excludeTraceId);
+    }
+
+    /** The index of the memory's examples (whatever its k), built on first use (its examples' vectors mostly come from the embedding cache). */
+    public MemoryIndex index(JudgeMemory memory) {
+        synchronized (indexes) {
+            MemoryIndex known = indexes.get(memory.examples());
+            if (known != null) {
+                return known;
+            }
+        }
+        List<String> texts = memory.examples().stream().map(MemoryExample::text).toList();
+        MemoryIndex built = new MemoryIndex(memory.examples(), embeddings.embed(texts));
+        synchronized (indexes) {
+            indexes.putIfAbsent(memory.examples(), built);
+            return indexes.get(memory.examples());
+        }
+    }
+}
