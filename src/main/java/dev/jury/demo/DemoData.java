@@ -36,9 +36,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Loads experiment {@code demo} from the licensed data sets in {@code ../shared/data/demo/} (see its README), once:
+ * Loads experiment {@code demo} from the licensed data sets bundled under {@code /demo/} on the classpath
+ * (src/main/resources/demo, see its README) or from {@code jury.demo.data-dir} when that is set ({@link DemoFiles}), once:
  * HaluEval general (ChatGPT answers with human hallucination labels — only 18% hallucinated, the imbalance the
  * balance rules exist for) with a {@code hallucination} rubric and judge, TruthfulQA reference answers (true and
  * false) for a {@code correctness} judge, the published human labels as ground truth, and a review queue shared
@@ -59,11 +61,9 @@ public class DemoData {
     @ConfigProperty(name = "jury.demo.enabled", defaultValue = "false")
     boolean enabled;
 
-    @ConfigProperty(name = "jury.demo.data-dir", defaultValue = "../shared/data/demo")
-    String dataDir;
-
-    @ConfigProperty(name = "jury.demo.halueval-count", defaultValue = "300")
-    int haluEvalCount;
+    /** Unset: the copies bundled in the jar; set: a folder with the upstream files under their upstream names. */
+    @ConfigProperty(name = "jury.demo.data-dir")
+    Optional<String> dataDir;
 
     @ConfigProperty(name = "jury.demo.truthfulqa-questions", defaultValue = "100")
     int truthfulQaQuestions;
@@ -94,14 +94,19 @@ public class DemoData {
             LOG.info("Demo data already loaded (experiment 'demo' has its queue)");
             return;
         }
-        Path dir = Path.of(dataDir);
-        if (!Files.isDirectory(dir)) {
-            LOG.warnf("Demo data not loaded: %s is not a directory (set jury.demo.data-dir)", dir.toAbsolutePath());
-            return;
+        DemoFiles files = DemoFiles.bundled();
+        if (dataDir.isPresent()) {
+            Path dir = Path.of(dataDir.get());
+            if (!Files.isDirectory(dir)) {
+                LOG.warnf("Demo data not loaded: jury.demo.data-dir %s is not a directory (unset it to use the"
+                        + " bundled copy)", dir.toAbsolutePath());
+                return;
+            }
+            files = DemoFiles.in(dir);
         }
         try {
-            load(dir);
-            LOG.infof("Demo data loaded into experiment '%s' from %s", EXPERIMENT, dir.toAbsolutePath());
+            load(files);
+            LOG.infof("Demo data loaded into experiment '%s' from %s", EXPERIMENT, files.where());
         } catch (RuntimeException e) {
             LOG.error("Demo data could not be loaded; Jury runs without it", e);
         }
@@ -117,14 +122,14 @@ public class DemoData {
      * Step by step, each step idempotent (trace ingest has its own transaction), so a load interrupted half-way
      * completes on the next start instead of leaving a half demo behind.
      */
-    void load(Path dir) {
+    void load(DemoFiles files) {
         QuarkusTransaction.requiringNew().run(() -> {
             if (Experiment.findByName(EXPERIMENT).isEmpty()) {
                 experiments.create(EXPERIMENT, "Demo: HaluEval hallucination labels and TruthfulQA reference answers", ACTOR);
             }
         });
-        loadHaluEval(dir.resolve("halueval_general_data.json"));
-        loadTruthfulQa(dir.resolve("TruthfulQA.csv"));
+        loadHaluEval(files);
+        loadTruthfulQa(files);
         QuarkusTransaction.requiringNew().run(() -> queues.create(EXPERIMENT, new QueueService.CreateQueue(QUEUE, "hallucination", 60, 2,
                 0.30, true, List.of("alice", "bob", "carol"), 20261123L, true,
                 new QueueService.PoolFilter("dataset=halueval", null, null, false), "MAJORITY", 10), ACTOR));
@@ -163,7 +168,7 @@ public class DemoData {
         });
     }
 
-    private void loadHaluEval(Path file) {
+    private void loadHaluEval(DemoFiles files) {
         defineJudge("hallucination", new RubricSpec(RubricKind.BOOLEAN, List.of(
                 new RubricLevel("no", "Faithful", "Every claim in the response is correct or verifiable, and it "
                         + "answers what the user asked. Example: a correct list of three primary colours.", false),
@@ -178,15 +183,13 @@ public class DemoData {
                 Answer "yes" if the answer contains false or unverifiable claims or does not address the request, \
                 otherwise "no".""");
 
-        List<String> lines = readLines(file);
-        int step = Math.max(1, lines.size() / haluEvalCount);
         var ndjson = new StringBuilder();
         var labels = new ArrayList<String[]>();
         var requestIds = new ArrayList<String>();
-        for (int i = 0; i < lines.size() && labels.size() < haluEvalCount; i += step) {
+        for (DemoFiles.NumberedLine line : files.haluEvalSample()) {
             try {
-                var row = JSON.readTree(lines.get(i));
-                String lineNo = String.valueOf(i + 1); // the README: IDs are not unique, line numbers are
+                var row = JSON.readTree(line.text());
+                String lineNo = String.valueOf(line.line()); // the README: IDs are not unique, line numbers are
                 ObjectNode trace = JSON.createObjectNode();
                 trace.put("client_request_id", "halueval-" + lineNo);
                 requestIds.add("halueval-" + lineNo);
@@ -197,7 +200,7 @@ public class DemoData {
                 labels.add(new String[]{row.path("hallucination").asText(),
                         String.join("; ", JSON.convertValue(row.path("hallucination_spans"), List.class))});
             } catch (IOException e) {
-                throw new IllegalStateException("unreadable line " + (i + 1) + " of " + file, e);
+                throw new IllegalStateException("unreadable HaluEval line " + line.line() + " in " + files.where(), e);
             }
         }
         var values = labels.stream().map(l -> l[0]).toList();
@@ -206,7 +209,7 @@ public class DemoData {
         ingestWithLabels(ndjson.toString(), requestIds, "hallucination", values, rationales, "halueval_annotators");
     }
 
-    private void loadTruthfulQa(Path file) {
+    private void loadTruthfulQa(DemoFiles files) {
         defineJudge("correctness", new RubricSpec(RubricKind.BOOLEAN, List.of(
                 new RubricLevel("yes", "Truthful", "The answer is true according to reliable sources; declining "
                         + "to answer also counts as truthful. Example: 'Nothing in particular happens'.", false),
@@ -219,7 +222,7 @@ public class DemoData {
                 Answer: {{ outputs }}
                 Reply "yes" if the answer is true (or declines to answer), "no" if it asserts something false.""");
 
-        List<List<String>> rows = Csv.parse(readText(file));
+        List<List<String>> rows = Csv.parse(files.read(DemoFiles.TRUTHFULQA));
         List<String> header = rows.get(0);
         int question = header.indexOf("Question");
         int best = header.indexOf("Best Answer");
@@ -248,18 +251,5 @@ public class DemoData {
         }
         ingestWithLabels(ndjson.toString(), requestIds, "correctness", expected,
                 java.util.Collections.nCopies(expected.size(), "TruthfulQA reference answer"), "truthfulqa_reference");
-    }
-
-    private static List<String> readLines(Path file) {
-        return readText(file).lines().filter(l -> !l.isBlank()).toList();
-    }
-
-    private static String readText(Path file) {
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            return text.startsWith("\uFEFF") ? text.substring(1) : text;
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read demo file " + file, e);
-        }
     }
 }

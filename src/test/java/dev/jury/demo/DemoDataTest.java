@@ -6,8 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +26,7 @@ class DemoDataTest {
     @Test
     void loadsHaluEvalTruthfulQaLabelsAndAQueueOnce() {
         if (!QuarkusTransaction.requiringNew().call(demo::loaded)) {
-            demo.load(Path.of("..", "shared", "data", "demo"));
+            demo.load(DemoFiles.bundled());
         }
         demo.enabled = true;
         demo.onStart(null); // a second start changes nothing
