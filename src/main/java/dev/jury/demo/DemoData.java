@@ -98,7 +98,7 @@ public class DemoData {
             return;
         }
         if (QuarkusTransaction.requiringNew().call(this::loaded)) {
-            LOG.info("Demo data already loaded (experiment 'demo' has its queue)");
+            LOG.info("Demo data already loaded (experiment 'demo' has its queue and the PandaLM labels)");
             return;
         }
         DemoFiles files = DemoFiles.bundled();
