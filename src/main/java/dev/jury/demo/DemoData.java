@@ -1,5 +1,6 @@
 package dev.jury.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -36,13 +37,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Loads experiment {@code demo} from the licensed data sets in {@code ../shared/data/demo/} (see its README), once:
+ * Loads experiment {@code demo} from the licensed data sets bundled under {@code /demo/} on the classpath
+ * (src/main/resources/demo, see its README) or from {@code jury.demo.data-dir} when that is set ({@link DemoFiles}), once:
  * HaluEval general (ChatGPT answers with human hallucination labels — only 18% hallucinated, the imbalance the
  * balance rules exist for) with a {@code hallucination} rubric and judge, TruthfulQA reference answers (true and
- * false) for a {@code correctness} judge, the published human labels as ground truth, and a review queue shared
- * by alice, bob and carol. Enabled in the dev and demo profiles only ({@code jury.demo.enabled}).
+ * false) for a {@code correctness} judge, PandaLM response pairs with the preferences of its three human annotators
+ * for a {@code preference} judge (a real multi-reviewer set for the agreement report), the published human labels
+ * as ground truth, and a review queue shared by alice, bob and carol. Enabled in the dev and demo profiles only
+ * ({@code jury.demo.enabled}).
  *
  * <p>No judge verdicts are invented: with no LLM configured the judges exist but have not run, so the queue is
  * sampled uniformly and marked unbalanced-unknown; judge runs fail with "configure a provider" until one is set.
@@ -55,15 +60,17 @@ public class DemoData {
     static final String EXPERIMENT = "demo";
     static final String ACTOR = "demo-loader";
     static final String QUEUE = "hallucination first pass";
+    /** PandaLM items taken, evenly spaced over the 999 (idx 0, 6, 12, …, 894). */
+    static final int PANDALM_ITEMS = 150;
+    static final List<String> PANDALM_ANNOTATORS = List.of("pandalm_annotator1", "pandalm_annotator2",
+            "pandalm_annotator3");
 
     @ConfigProperty(name = "jury.demo.enabled", defaultValue = "false")
     boolean enabled;
 
-    @ConfigProperty(name = "jury.demo.data-dir", defaultValue = "../shared/data/demo")
-    String dataDir;
-
-    @ConfigProperty(name = "jury.demo.halueval-count", defaultValue = "300")
-    int haluEvalCount;
+    /** Unset: the copies bundled in the jar; set: a folder with the upstream files under their upstream names. */
+    @ConfigProperty(name = "jury.demo.data-dir")
+    Optional<String> dataDir;
 
     @ConfigProperty(name = "jury.demo.truthfulqa-questions", defaultValue = "100")
     int truthfulQaQuestions;
@@ -91,43 +98,70 @@ public class DemoData {
             return;
         }
         if (QuarkusTransaction.requiringNew().call(this::loaded)) {
-            LOG.info("Demo data already loaded (experiment 'demo' has its queue)");
+            LOG.info("Demo data already loaded (experiment 'demo' has its queue and the PandaLM labels)");
             return;
         }
-        Path dir = Path.of(dataDir);
-        if (!Files.isDirectory(dir)) {
-            LOG.warnf("Demo data not loaded: %s is not a directory (set jury.demo.data-dir)", dir.toAbsolutePath());
-            return;
+        DemoFiles files = DemoFiles.bundled();
+        if (dataDir.isPresent()) {
+            Path dir = Path.of(dataDir.get());
+            if (!Files.isDirectory(dir)) {
+                LOG.warnf("Demo data not loaded: jury.demo.data-dir %s is not a directory (unset it to use the"
+                        + " bundled copy)", dir.toAbsolutePath());
+                return;
+            }
+            files = DemoFiles.in(dir);
         }
         try {
-            load(dir);
-            LOG.infof("Demo data loaded into experiment '%s' from %s", EXPERIMENT, dir.toAbsolutePath());
+            load(files);
+            LOG.infof("Demo data loaded into experiment '%s' from %s", EXPERIMENT, files.where());
         } catch (RuntimeException e) {
             LOG.error("Demo data could not be loaded; Jury runs without it", e);
         }
     }
 
-    /** The last step's result exists: everything before it is there too. */
+    /**
+     * The queue and the PandaLM set's last labels exist: everything before them is there too. Both, because a demo
+     * loaded before the PandaLM set existed has the queue but not the set, and gets the set at its next start.
+     */
     boolean loaded() {
-        return Experiment.findByName(EXPERIMENT)
-                .map(e -> ReviewQueue.count("experimentId = ?1 and name = ?2", e.id, QUEUE) > 0).orElse(false);
+        return Experiment.findByName(EXPERIMENT).map(e -> queueExists(e.id) && Assessment.count(
+                "sourceId = ?1 and traceId in (select t.id from Trace t where t.experimentId = ?2)",
+                PANDALM_ANNOTATORS.get(PANDALM_ANNOTATORS.size() - 1), e.id) > 0).orElse(false);
+    }
+
+    private static boolean queueExists(long experimentId) {
+        return ReviewQueue.count("experimentId = ?1 and name = ?2", experimentId, QUEUE) > 0;
+    }
+
+    /**
+     * The model of every demo judge, in one place: the judges are defined, not run, so no call is made until a
+     * provider for it is configured (docs/llm.md).
+     */
+    String judgeModel() {
+        return "openai:/gpt-4.1-mini";
     }
 
     /**
      * Step by step, each step idempotent (trace ingest has its own transaction), so a load interrupted half-way
      * completes on the next start instead of leaving a half demo behind.
      */
-    void load(Path dir) {
+    void load(DemoFiles files) {
         QuarkusTransaction.requiringNew().run(() -> {
             if (Experiment.findByName(EXPERIMENT).isEmpty()) {
-                experiments.create(EXPERIMENT, "Demo: HaluEval hallucination labels and TruthfulQA reference answers", ACTOR);
+                experiments.create(EXPERIMENT, "Demo: HaluEval hallucination labels, TruthfulQA reference answers"
+                        + " and PandaLM preferences by three annotators", ACTOR);
             }
         });
-        loadHaluEval(dir.resolve("halueval_general_data.json"));
-        loadTruthfulQa(dir.resolve("TruthfulQA.csv"));
-        QuarkusTransaction.requiringNew().run(() -> queues.create(EXPERIMENT, new QueueService.CreateQueue(QUEUE, "hallucination", 60, 2,
-                0.30, true, List.of("alice", "bob", "carol"), 20261123L, true,
-                new QueueService.PoolFilter("dataset=halueval", null, null, false), "MAJORITY", 10), ACTOR));
+        loadHaluEval(files);
+        loadTruthfulQa(files);
+        loadPandaLm(files);
+        QuarkusTransaction.requiringNew().run(() -> {
+            if (!queueExists(Experiment.findByName(EXPERIMENT).orElseThrow().id)) {
+                queues.create(EXPERIMENT, new QueueService.CreateQueue(QUEUE, "hallucination", 60, 2,
+                        0.30, true, List.of("alice", "bob", "carol"), 20261123L, true,
+                        new QueueService.PoolFilter("dataset=halueval", null, null, false), "MAJORITY", 10), ACTOR);
+            }
+        });
     }
 
     /** Rubric (idempotent by fingerprint) and judge (only if missing: every create would add a version). */
@@ -136,7 +170,7 @@ public class DemoData {
             rubrics.save(EXPERIMENT, name, rubric, ACTOR);
             long experimentId = Experiment.findByName(EXPERIMENT).orElseThrow().id;
             if (Judge.findByName(experimentId, name).isEmpty()) {
-                judges.create(EXPERIMENT, name, instructions, "openai:/gpt-4.1-mini", Map.of("temperature", 0), ACTOR, false);
+                judges.create(EXPERIMENT, name, instructions, judgeModel(), Map.of("temperature", 0), ACTOR, false);
             }
         });
     }
@@ -144,8 +178,18 @@ public class DemoData {
     /** Ingests the traces (duplicates by client_request_id are skipped) and logs each one's ground-truth label once. */
     private void ingestWithLabels(String ndjson, List<String> requestIds, String name, List<String> values,
                                   List<String> rationales, String sourceId) {
+        ingest(ndjson);
+        logLabels(requestIds, name, values, rationales, sourceId);
+    }
+
+    private void ingest(String ndjson) {
         ingest.ingest(EXPERIMENT, new ByteArrayInputStream(ndjson.getBytes(StandardCharsets.UTF_8)),
                 IngestFormat.NDJSON, TraceShape.API, "demo", true, null);
+    }
+
+    /** One source's HUMAN label per trace, each logged once (a trace that already has one from the source is skipped). */
+    private void logLabels(List<String> requestIds, String name, List<String> values, List<String> rationales,
+                           String sourceId) {
         QuarkusTransaction.requiringNew().run(() -> {
             long experimentId = Experiment.findByName(EXPERIMENT).orElseThrow().id;
             var labels = new ArrayList<FeedbackService.Label>();
@@ -163,7 +207,7 @@ public class DemoData {
         });
     }
 
-    private void loadHaluEval(Path file) {
+    private void loadHaluEval(DemoFiles files) {
         defineJudge("hallucination", new RubricSpec(RubricKind.BOOLEAN, List.of(
                 new RubricLevel("no", "Faithful", "Every claim in the response is correct or verifiable, and it "
                         + "answers what the user asked. Example: a correct list of three primary colours.", false),
@@ -178,15 +222,13 @@ public class DemoData {
                 Answer "yes" if the answer contains false or unverifiable claims or does not address the request, \
                 otherwise "no".""");
 
-        List<String> lines = readLines(file);
-        int step = Math.max(1, lines.size() / haluEvalCount);
         var ndjson = new StringBuilder();
         var labels = new ArrayList<String[]>();
         var requestIds = new ArrayList<String>();
-        for (int i = 0; i < lines.size() && labels.size() < haluEvalCount; i += step) {
+        for (DemoFiles.NumberedLine line : files.haluEvalSample()) {
             try {
-                var row = JSON.readTree(lines.get(i));
-                String lineNo = String.valueOf(i + 1); // the README: IDs are not unique, line numbers are
+                var row = JSON.readTree(line.text());
+                String lineNo = String.valueOf(line.line()); // the README: IDs are not unique, line numbers are
                 ObjectNode trace = JSON.createObjectNode();
                 trace.put("client_request_id", "halueval-" + lineNo);
                 requestIds.add("halueval-" + lineNo);
@@ -197,7 +239,7 @@ public class DemoData {
                 labels.add(new String[]{row.path("hallucination").asText(),
                         String.join("; ", JSON.convertValue(row.path("hallucination_spans"), List.class))});
             } catch (IOException e) {
-                throw new IllegalStateException("unreadable line " + (i + 1) + " of " + file, e);
+                throw new IllegalStateException("unreadable HaluEval line " + line.line() + " in " + files.where(), e);
             }
         }
         var values = labels.stream().map(l -> l[0]).toList();
@@ -206,7 +248,7 @@ public class DemoData {
         ingestWithLabels(ndjson.toString(), requestIds, "hallucination", values, rationales, "halueval_annotators");
     }
 
-    private void loadTruthfulQa(Path file) {
+    private void loadTruthfulQa(DemoFiles files) {
         defineJudge("correctness", new RubricSpec(RubricKind.BOOLEAN, List.of(
                 new RubricLevel("yes", "Truthful", "The answer is true according to reliable sources; declining "
                         + "to answer also counts as truthful. Example: 'Nothing in particular happens'.", false),
@@ -219,7 +261,7 @@ public class DemoData {
                 Answer: {{ outputs }}
                 Reply "yes" if the answer is true (or declines to answer), "no" if it asserts something false.""");
 
-        List<List<String>> rows = Csv.parse(readText(file));
+        List<List<String>> rows = Csv.parse(files.read(DemoFiles.TRUTHFULQA));
         List<String> header = rows.get(0);
         int question = header.indexOf("Question");
         int best = header.indexOf("Best Answer");
@@ -250,16 +292,82 @@ public class DemoData {
                 java.util.Collections.nCopies(expected.size(), "TruthfulQA reference answer"), "truthfulqa_reference");
     }
 
-    private static List<String> readLines(Path file) {
-        return readText(file).lines().filter(l -> !l.isBlank()).toList();
+    /**
+     * A multi-reviewer set: PandaLM items (one instruction, two model responses), each judged by the same three
+     * human annotators as response 1 better, response 2 better or a tie. Every item has a majority (the authors
+     * dropped items the annotators disagreed on a lot), so the agreement report's α is high and its disagreement
+     * list stays empty until the {@code preference} judge has run and differs from the majority.
+     */
+    private void loadPandaLm(DemoFiles files) {
+        defineJudge("preference", new RubricSpec(RubricKind.CATEGORICAL, List.of(
+                new RubricLevel("response1", "Response 1 better", "Response 1 follows the instruction (and uses "
+                        + "its input) clearly better: more correct, complete or useful. Example: response 2 is empty "
+                        + "or answers a different question.", false),
+                new RubricLevel("tie", "Tie", "Both responses are about equally good, or equally bad: neither "
+                        + "is clearly more correct, complete or useful. Example: two correct one-line answers.", false),
+                new RubricLevel("response2", "Response 2 better", "Response 2 follows the instruction (and "
+                        + "uses its input) clearly better. Example: response 1 repeats the instruction instead of "
+                        + "doing it.", true)),
+                "Read the instruction and its input first, then both responses. Judge how well each does the task, "
+                        + "not its length or style; an empty response does not do the task. Response 1 is the "
+                        + "candidate and response 2 the baseline, so 'response 2 better' is the failing side.",
+                false, 0, null), """
+                You are comparing two responses to the same instruction.
+                The instruction and its input: {{ inputs }}
+                The two responses: {{ outputs }}
+                Answer "response1" if the first response is clearly better, "response2" if the second is clearly \
+                better, or "tie" if they are about equally good.""");
+
+        JsonNode items;
+        try {
+            items = JSON.readTree(files.read(DemoFiles.PANDALM));
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable " + DemoFiles.PANDALM + " in " + files.where(), e);
+        }
+        int step = Math.max(1, items.size() / PANDALM_ITEMS);
+        var ndjson = new StringBuilder();
+        var requestIds = new ArrayList<String>();
+        var picked = new ArrayList<JsonNode>();
+        for (int i = 0; i < items.size() && picked.size() < PANDALM_ITEMS; i += step) {
+            JsonNode item = items.get(i);
+            String requestId = "pandalm-" + item.path("idx").asInt();
+            ObjectNode trace = JSON.createObjectNode();
+            trace.put("client_request_id", requestId);
+            trace.putObject("inputs").put("instruction", item.path("instruction").asText())
+                    .put("input", item.path("input").asText());
+            trace.putObject("outputs").put("response1", responseText(item.path("response1")))
+                    .put("response2", responseText(item.path("response2")));
+            trace.putObject("tags").put("dataset", "pandalm").put("idx", String.valueOf(item.path("idx").asInt()))
+                    .put("models", item.path("cmp_key").asText());
+            try {
+                ndjson.append(JSON.writeValueAsString(trace)).append('\n');
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            requestIds.add(requestId);
+            picked.add(item);
+        }
+        ingest(ndjson.toString());
+        for (int a = 0; a < PANDALM_ANNOTATORS.size(); a++) {
+            String field = "annotator" + (a + 1);
+            var values = picked.stream().map(item -> preference(item.path(field).asInt())).toList();
+            logLabels(requestIds, "preference", values, java.util.Collections.nCopies(values.size(),
+                    "PandaLM human annotation (" + field + ")"), PANDALM_ANNOTATORS.get(a));
+        }
     }
 
-    private static String readText(Path file) {
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            return text.startsWith("\uFEFF") ? text.substring(1) : text;
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read demo file " + file, e);
-        }
+    /** PandaLM's labels: 1 = response 1 better, 2 = response 2 better, 0 = about equal. */
+    static String preference(int annotation) {
+        return switch (annotation) {
+            case 1 -> "response1";
+            case 2 -> "response2";
+            case 0 -> "tie";
+            default -> throw new IllegalArgumentException("PandaLM label " + annotation + " is not 0, 1 or 2");
+        };
+    }
+
+    /** The README's quirk: six responses are the JSON boolean {@code true}, which the models wrote as "True". */
+    static String responseText(JsonNode response) {
+        return response.isBoolean() ? (response.booleanValue() ? "True" : "False") : response.asText();
     }
 }

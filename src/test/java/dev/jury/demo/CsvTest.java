@@ -2,8 +2,6 @@ package dev.jury.demo;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,9 +17,9 @@ class CsvTest {
     }
 
     @Test
-    void truthfulQaHas790QuestionsWithEightColumns() throws Exception {
+    void truthfulQaHas790QuestionsWithEightColumns() {
         // The data README: 790 questions; the last row has no trailing newline; answers contain quoted commas.
-        var rows = Csv.parse(Files.readString(Path.of("..", "shared", "data", "demo", "TruthfulQA.csv")));
+        var rows = Csv.parse(DemoFiles.bundled().read(DemoFiles.TRUTHFULQA));
         assertEquals(791, rows.size());
         rows.forEach(r -> assertEquals(8, r.size(), "row " + r));
         assertEquals("Best Incorrect Answer", rows.get(0).get(4));

@@ -9,19 +9,19 @@ import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static dev.jury.agreement.report.AgreementFixtures.label;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Real multi-reviewer data: the PandaLM human-annotated test set (Wang et al., arXiv:2306.05087; Apache-2.0, see
- * ../shared/data/demo/README.md), 999 items each judged by three annotators as 1 (response 1 better), 0 (tie) or
+ * src/main/resources/demo/README.md, bundled on the classpath), 999 items each judged by three annotators as 1 (response 1 better), 0 (tie) or
  * 2 (response 2 better). All 2,997 labels go in through the feedback API; the report must reproduce the README's
  * pairwise agreement (annotator1/2 91.3%, 1/3 92.9%, 2/3 91.8%) and Krippendorff's α computed here, independently,
  * from the raw file with a plain coincidence matrix. (A Python check over exact fractions gave α nominal
@@ -31,13 +31,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestSecurity(user = "admin", roles = "admin")
 class PandaLmAgreementTest {
 
-    static final Path FILE = Path.of("..", "shared", "data", "demo", "pandalm_testset-v1.json");
+    /** The copy bundled with the demo data (src/main/resources/demo), read from the classpath. */
+    static final String FILE = "/demo/pandalm_testset-v1.json";
     /** The rubric's order: response 1 better, tie, response 2 better — a real order of preference. */
     static final List<String> ORDER = List.of("1", "0", "2");
 
     @Test
     void theReportReproducesThePublishedPairwiseAgreementAndAnIndependentAlpha() throws IOException {
-        JsonNode items = new ObjectMapper().readTree(Files.readString(FILE));
+        JsonNode items;
+        try (InputStream in = PandaLmAgreementTest.class.getResourceAsStream(FILE)) {
+            assertNotNull(in, FILE + " on the classpath");
+            items = new ObjectMapper().readTree(in);
+        }
         assertEquals(999, items.size());
         int[][] labels = new int[items.size()][3];
         for (int i = 0; i < items.size(); i++) {
