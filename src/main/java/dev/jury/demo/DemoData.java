@@ -8,6 +8,8 @@ import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
 import dev.jury.judges.FeedbackService;
 import dev.jury.judges.Judge;
+import dev.jury.judges.ModelUri;
+import dev.jury.llm.LlmProviders;
 import dev.jury.judges.JudgeService;
 import dev.jury.review.ReviewQueue;
 import dev.jury.traces.Assessment;
@@ -93,6 +95,12 @@ public class DemoData {
     @Inject
     QueueService queues;
 
+    @Inject
+    LlmProviders providers;
+
+    @Inject
+    DemoJudgeRuns judgeRuns;
+
     void onStart(@Observes StartupEvent event) {
         if (!enabled) {
             return;
@@ -134,11 +142,24 @@ public class DemoData {
     }
 
     /**
-     * The model of every demo judge, in one place: the judges are defined, not run, so no call is made until a
-     * provider for it is configured (docs/llm.md).
+     * The model of every demo judge, in one place: {@code openai:/gpt-4.1-mini} when OpenAI is configured (never run
+     * without an admin asking: it costs money), else the small offline judge, which the demo runs at start so that
+     * every stage has data on a fresh install with no key (docs/llm.md, docs/demo.md).
      */
     String judgeModel() {
-        return "openai:/gpt-4.1-mini";
+        return providers.isConfigured("openai") ? "openai:/gpt-4.1-mini" : ModelUri.EMBEDDED;
+    }
+
+    /** The demo judges and the traces each one judges, in the order their start runs are queued. */
+    static final Map<String, String> JUDGED_TRACES = orderedMap(
+            "hallucination", "dataset=halueval", "correctness", "dataset=truthfulqa", "preference", "dataset=pandalm");
+
+    private static Map<String, String> orderedMap(String... pairs) {
+        var map = new java.util.LinkedHashMap<String, String>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(map);
     }
 
     /**
@@ -155,11 +176,25 @@ public class DemoData {
         loadHaluEval(files);
         loadTruthfulQa(files);
         loadPandaLm(files);
+        // Offline judges run first (background jobs), so the queue is sampled from their predictions and balanced;
+        // judges on an LLM are not run, and the queue is then sampled uniformly as before.
+        List<Long> runs = judgeRuns.startOfflineRuns(EXPERIMENT, JUDGED_TRACES, ACTOR);
+        if (runs.isEmpty()) {
+            createQueue();
+        } else {
+            LOG.infof("Demo: the review queue follows once the offline judge runs (jobs %s) have finished", runs);
+            judgeRuns.afterJobs(runs, this::createQueue);
+        }
+    }
+
+    /** The reviewers' queue, last: its existence marks the demo as complete. */
+    void createQueue() {
         QuarkusTransaction.requiringNew().run(() -> {
             if (!queueExists(Experiment.findByName(EXPERIMENT).orElseThrow().id)) {
                 queues.create(EXPERIMENT, new QueueService.CreateQueue(QUEUE, "hallucination", 60, 2,
                         0.30, true, List.of("alice", "bob", "carol"), 20261123L, true,
                         new QueueService.PoolFilter("dataset=halueval", null, null, false), "MAJORITY", 10), ACTOR);
+                LOG.infof("Demo: created the review queue '%s'", QUEUE);
             }
         });
     }

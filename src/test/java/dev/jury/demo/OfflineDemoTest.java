@@ -43,7 +43,7 @@ class OfflineDemoTest {
     @Test
     void withNoProviderTheDemoRunsTheWholeLoopOnTheOfflineJudge() throws Exception {
         assertTrue(providers.configuredLlmProviders().isEmpty(), "this profile has no LLM provider");
-        awaitQueue(Duration.ofSeconds(240));
+        awaitDemoQueue(Duration.ofSeconds(240));
 
         long haluEval = count("SELECT count(*) FROM trace t JOIN experiment e ON e.id = t.experiment_id "
                 + "WHERE e.name = 'demo' AND t.tags ->> 'dataset' = 'halueval'");
@@ -90,7 +90,8 @@ class OfflineDemoTest {
                 .body("rationale", containsString("Offline model"));
     }
 
-    private void awaitQueue(Duration timeout) throws Exception {
+    /** The demo is complete when its queue exists: made after the offline judge's run at start. */
+    static void awaitDemoQueue(Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (QuarkusTransaction.requiringNew().call(() -> Experiment.findByName("demo")
