@@ -108,11 +108,11 @@ public class ReviewerLoad {
         Thread scraper = new Thread(() -> {
             try {
                 Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
-                scrapes[0] = ServerTimings.scrape(client, base);
+                scrapes[0] = ServerTimings.scrape(client, base, adminToken);
                 cpu[0] = ServerTimings.appTicks();
                 cpu[1] = ServerTimings.postgresTicks();
                 Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
-                scrapes[1] = ServerTimings.scrape(client, base);
+                scrapes[1] = ServerTimings.scrape(client, base, adminToken);
                 cpu[2] = ServerTimings.appTicks();
                 cpu[3] = ServerTimings.postgresTicks();
             } catch (Exception e) {

@@ -69,8 +69,10 @@ public class ServerTimings {
     private static final Pattern LE_TAG = Pattern.compile("le=\"([^\"]*)\"");
 
     /** route → (upper bound in seconds → cumulative count, summed over status and outcome); "sum:" + route → seconds. */
-    static Map<String, Object> scrape(HttpClient client, String base) throws Exception {
+    static Map<String, Object> scrape(HttpClient client, String base, String adminToken) throws Exception {
+        // /q/metrics needs the admin or service role (docs/security.md)
         String body = client.send(HttpRequest.newBuilder(URI.create(base + "/q/metrics"))
+                .header("Authorization", "Bearer " + adminToken)
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
         Map<String, Object> routes = new LinkedHashMap<>();
         for (String line : body.split("\n")) {

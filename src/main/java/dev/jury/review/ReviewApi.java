@@ -113,7 +113,7 @@ public class ReviewApi {
     @Path("leases/{id}/submit")
     public Response submit(@PathParam("id") long leaseId, SubmitRequest request) {
         var body = request == null ? new SubmitRequest(null, null, null) : request;
-        var stored = reviews.submit(leaseId, reviewer(), body.token(), body.value(), body.rationale());
+        var stored = reviews.submit(null, leaseId, reviewer(), body.token(), body.value(), body.rationale());
         return Response.status(stored.repeated() ? 200 : 201)
                 .entity(new Submitted(stored.assessmentId(), stored.extra())).build();
     }
@@ -122,7 +122,7 @@ public class ReviewApi {
     @Path("leases/{id}/skip")
     public Response skip(@PathParam("id") long leaseId, SkipRequest request) {
         var body = request == null ? new SkipRequest(null, null) : request;
-        reviews.skip(leaseId, reviewer(), body.token(), body.reason());
+        reviews.skip(null, leaseId, reviewer(), body.token(), body.reason());
         return Response.noContent().build();
     }
 

@@ -156,7 +156,7 @@ public class ReviewResource {
                            @RestForm String value, @RestForm String rationale, HttpHeaders headers) {
         long leaseId = leaseId(lease);
         try {
-            reviews.submit(leaseId, reviewer(), token, value, rationale);
+            reviews.submit(queueId, leaseId, reviewer(), token, value, rationale);
         } catch (ProblemException e) {
             return rejected(queueId, leaseId, "label", value, rationale, e, headers);
         }
@@ -173,7 +173,7 @@ public class ReviewResource {
                          @RestForm String reason, HttpHeaders headers) {
         long leaseId = leaseId(lease);
         try {
-            reviews.skip(leaseId, reviewer(), token, reason);
+            reviews.skip(queueId, leaseId, reviewer(), token, reason);
         } catch (ProblemException e) {
             return rejected(queueId, leaseId, "label", null, null, e, headers);
         }
@@ -208,7 +208,7 @@ public class ReviewResource {
                          @RestForm String rationale, HttpHeaders headers) {
         long leaseId = leaseId(lease);
         try {
-            reviews.edit(leaseId, reviewer(), value, rationale);
+            reviews.edit(queueId, leaseId, reviewer(), value, rationale);
         } catch (ProblemException e) {
             return rejected(queueId, leaseId, "edit", value, rationale, e, headers);
         }

@@ -124,17 +124,22 @@ public class ReviewService implements QueueDirectory {
               JOIN review_queue q ON q.id = ?
              WHERE t.id = ?""";
 
-    /** Stores a label. Value and rationale are checked against the queue's pinned rubric (422 with the field). */
-    public Dispenser.Stored submit(long leaseId, Reviewer reviewer, String token, String value, String rationale) {
-        LeaseQueue queue = queueOfLease(leaseId, reviewer);
+    /**
+     * Stores a label. Value and rationale are checked against the queue's pinned rubric (422 with the field).
+     * {@code inQueue}: the queue the caller named (the page's URL), whose lease this must be; null when the caller
+     * names only the lease (the JSON loop).
+     */
+    public Dispenser.Stored submit(Long inQueue, long leaseId, Reviewer reviewer, String token, String value,
+                                   String rationale) {
+        LeaseQueue queue = queueOfLease(inQueue, leaseId, reviewer);
         UUID parsed = token(token);
         RubricSpec rubric = rubrics.get(queue.rubricVersionId()).spec();
         String canonical = checkLabel(rubric, value, rationale);
         return dispenser.submit(leaseId, reviewer.subject(), parsed, canonical, clean(rationale), rubric);
     }
 
-    public void skip(long leaseId, Reviewer reviewer, String token, String reason) {
-        queueOfLease(leaseId, reviewer);
+    public void skip(Long inQueue, long leaseId, Reviewer reviewer, String token, String reason) {
+        queueOfLease(inQueue, leaseId, reviewer);
         dispenser.skip(leaseId, reviewer.subject(), token(token), reason);
     }
 
@@ -147,8 +152,8 @@ public class ReviewService implements QueueDirectory {
     }
 
     /** Replaces the reviewer's label on an item they labelled or skipped before ('back'). */
-    public Dispenser.Stored edit(long leaseId, Reviewer reviewer, String value, String rationale) {
-        LeaseQueue queue = queueOfLease(leaseId, reviewer);
+    public Dispenser.Stored edit(Long inQueue, long leaseId, Reviewer reviewer, String value, String rationale) {
+        LeaseQueue queue = queueOfLease(inQueue, leaseId, reviewer);
         RubricSpec rubric = rubrics.get(queue.rubricVersionId()).spec();
         String canonical = checkLabel(rubric, value, rationale);
         return dispenser.edit(leaseId, reviewer.subject(), canonical, clean(rationale), rubric);
@@ -273,9 +278,10 @@ public class ReviewService implements QueueDirectory {
 
     /**
      * The reviewer's own lease's queue, checked as {@link QueueService#getForMember} checks it (no such lease, or
-     * not a member: 404; queue closed: 409), in one statement.
+     * not a member: 404; queue closed: 409), in one statement. A lease of another queue than {@code inQueue} is
+     * "not found" too: a page of one queue must never store a label in another.
      */
-    private LeaseQueue queueOfLease(long leaseId, Reviewer reviewer) {
+    private LeaseQueue queueOfLease(Long inQueue, long leaseId, Reviewer reviewer) {
         long queueId;
         String name;
         String status;
@@ -304,6 +310,9 @@ public class ReviewService implements QueueDirectory {
         }
         if (reviewer.username() == null || !member) {
             throw ProblemException.notFound("No review queue " + queueId + ".");
+        }
+        if (inQueue != null && inQueue != queueId) {
+            throw ProblemException.notFound("No lease " + leaseId + " of yours in queue " + inQueue + ".");
         }
         if (!"OPEN".equals(status)) {
             throw ProblemException.conflict("Queue '" + name + "' is closed; your label was not stored.");

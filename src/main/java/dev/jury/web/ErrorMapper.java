@@ -111,6 +111,15 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
+        String refused = dataException(e);
+        if (refused != null) {
+            // A value the database cannot store (NUL, a number out of range, …) is the caller's: 400, never a 500.
+            // The inputs are checked earlier (InputGuard, NulFreeStrings, the ingest); this is the safety net.
+            LOG.infof("Refused a value the database cannot store on %s: %s", uri.getPath(), refused);
+            var problem = new Problem(ProblemException.typeFor(400), "Value cannot be stored", 400,
+                    "The request contains a value the database cannot store: " + refused, List.of());
+            return isApi(uri) ? problemResponse(problem) : page(400, problem.title(), problem.detail(), null);
+        }
         String incident = UUID.randomUUID().toString().substring(0, 8);
         LOG.errorf(e, "Unexpected failure on %s (incident %s)", uri.getPath(), incident);
         String detail = "Something went wrong on our side (incident " + incident + "). Nothing you entered was lost.";
@@ -118,6 +127,21 @@ public class ErrorMapper {
             return problemResponse(new Problem(ProblemException.typeFor(500), "Internal error", 500, detail, List.of()));
         }
         return page(500, "Something went wrong", detail, incident);
+    }
+
+    /**
+     * The message of a PostgreSQL "data exception" (SQLSTATE class 22: invalid byte sequence, NUL in text, numeric
+     * value out of range, …) anywhere in the cause chain, or null.
+     */
+    static String dataException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                String message = sql.getMessage() == null ? sql.getSQLState() : sql.getMessage();
+                int newline = message.indexOf('\n');
+                return newline < 0 ? message : message.substring(0, newline);
+            }
+        }
+        return null;
     }
 
     public static Response problemResponse(Problem problem) {

@@ -1,26 +1,28 @@
 package dev.jury.web;
 
-import io.quarkus.csrf.reactive.runtime.CsrfTokenParameterProvider;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /**
- * The CSRF token for the layout's meta tag. Error pages rendered from an exception mapper run before the CSRF
- * filter has made a token; they have no forms, so they simply get none instead of failing to render.
+ * The request's CSRF token ({@link CsrfGuard}) for the templates: {@code {inject:csrf.token}} and
+ * {@code {inject:csrf.parameterName}} in forms and in the layout's meta tag for htmx.
+ * Error pages rendered before the guard ran have no forms; they get an empty token instead of failing to render.
  */
 @RequestScoped
-@Named("formToken")
+@Named("csrf")
 public class FormToken {
 
     @Inject
-    CsrfTokenParameterProvider csrf;
+    RoutingContext routing;
 
-    public String value() {
-        try {
-            return csrf.getToken();
-        } catch (IllegalStateException noTokenOnThisRequest) {
-            return "";
-        }
+    public String getToken() {
+        String token = routing == null ? null : routing.get(CsrfGuard.TOKEN);
+        return token == null ? "" : token;
+    }
+
+    public String getParameterName() {
+        return CsrfGuard.FIELD;
     }
 }

@@ -191,7 +191,7 @@ class JobRunnerTest {
         long id = enqueueCount(1, 0);
         JobAwait.status(jobs, id, JobStatus.SUCCEEDED);
 
-        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = io.restassured.RestAssured.given().auth().oauth2(dev.jury.testenv.Tokens.forService()).get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("jury_jobs_finished_total{")
                 && l.contains("status=\"SUCCEEDED\"") && l.contains("type=\"test-count\"")), "finished counter");
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("jury_jobs_duration_seconds_count{")

@@ -127,7 +127,7 @@ class LlmClientTest {
         LlmCall.Usage usage = llm.usageForJob(jobId);
         assertEquals(new LlmCall.Usage(1, 0, 0, 12, 3), usage);
         assertEquals("openai-compatible|test-model|ok|1|false", recordedCall(jobId));
-        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = io.restassured.RestAssured.given().auth().oauth2(dev.jury.testenv.Tokens.forService()).get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("jury_llm_calls_seconds_count{")
                 && l.contains("outcome=\"ok\"") && l.contains("provider=\"openai-compatible\"")), "call timer");
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("jury_llm_tokens_total{")

@@ -47,8 +47,8 @@ class AdjudicationResourceTest {
         var b = reviews.next(queue.id, bob).orElseThrow();
         assertEquals(a.trace().id, b.trace().id, "both get the top item");
         trace = a.trace().id;
-        reviews.submit(a.offer().leaseId(), alice, a.offer().token().toString(), "yes", "4 is right");
-        reviews.submit(b.offer().leaseId(), bob, b.offer().token().toString(), "no", "the question was 2+3");
+        reviews.submit(null, a.offer().leaseId(), alice, a.offer().token().toString(), "yes", "4 is right");
+        reviews.submit(null, b.offer().leaseId(), bob, b.offer().token().toString(), "no", "the question was 2+3");
     }
 
     String consensus() throws SQLException {

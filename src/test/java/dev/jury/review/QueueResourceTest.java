@@ -194,13 +194,13 @@ class QueueResourceTest {
             if (i == 0) {
                 firstLease = item.offer().leaseId();
             }
-            reviews.submit(item.offer().leaseId(), alice, item.offer().token().toString(), i == 1 ? "no" : "yes",
+            reviews.submit(null, item.offer().leaseId(), alice, item.offer().token().toString(), i == 1 ? "no" : "yes",
                     "reason, with \"quotes\"\nand a line " + i);
         }
-        reviews.edit(firstLease, alice, "no", "changed");
+        reviews.edit(null, firstLease, alice, "no", "changed");
         var bob = new ReviewService.Reviewer("bob-subject", "bob");
         var item = reviews.next(queue.id, bob).orElseThrow();
-        reviews.skip(item.offer().leaseId(), bob, item.offer().token().toString(), "unsure");
+        reviews.skip(null, item.offer().leaseId(), bob, item.offer().token().toString(), "unsure");
         return queue;
     }
 

@@ -214,6 +214,32 @@ class ReviewResourceTest {
                 .body(containsString("There is no earlier item of yours in this queue."));
     }
 
+    /** Issue 12: a lease of alice's own queue posted to another queue's URL stored the label (the answer was 404). */
+    @Test
+    void aLeaseOfAnotherQueueIsNotFoundAndNothingIsStored() throws SQLException {
+        var mine = queue(true);
+        var other = queue(true);
+        Response page = given().get("/review/" + mine.id);
+        String lease = ReviewFixtures.lease(page);
+        for (String action : List.of("submit", "skip", "edit")) {
+            for (boolean htmx : List.of(false, true)) {
+                var request = given().redirects().follow(false).cookies(page.getCookies())
+                        .formParam("csrf-token", ReviewFixtures.csrf(page)).formParam("lease", lease)
+                        .formParam("token", ReviewFixtures.token(page)).formParam("value", "yes")
+                        .formParam("rationale", "four is right").formParam("reason", "not mine");
+                if (htmx) {
+                    request.header("HX-Request", "true");
+                }
+                request.post("/review/" + other.id + "/" + action).then().statusCode(404);
+            }
+        }
+        assertEquals(0, fixtures.count("SELECT count(*) FROM assessment WHERE queue_id IN (?, ?)", mine.id, other.id));
+        assertEquals("LEASED", fixtures.text("SELECT status FROM lease WHERE id = ?", Long.parseLong(lease)));
+        // the lease still works in its own queue
+        submit(page, mine.id, "yes", "four is right", false).then().statusCode(303);
+        assertEquals(1, fixtures.count("SELECT count(*) FROM assessment WHERE queue_id = ?", mine.id));
+    }
+
     @Test
     void nonMembersGetNotFound() throws SQLException {
         String experiment = fixtures.experiment();

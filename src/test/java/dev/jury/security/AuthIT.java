@@ -1,5 +1,6 @@
 package dev.jury.security;
 
+import dev.jury.testenv.Sessions;
 import dev.jury.testenv.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -79,6 +81,61 @@ class AuthIT {
         String tampered = token.substring(0, token.length() - 4) + "AAAA";
         given().auth().oauth2(tampered).get("/api/v1/me")
                 .then().statusCode(401).contentType("application/problem+json").body("status", equalTo(401));
+    }
+
+    /** Issue 12: with only the browser's session cookie, the API created experiments and handed out leases. */
+    @Test
+    void theSessionCookieIsNoCredentialForTheApi() {
+        Map<String, String> session = Sessions.signIn("admin");
+        given().redirects().follow(false).cookies(session).get("/experiments").then().statusCode(200);
+        String name = "cookie-" + UUID.randomUUID().toString().substring(0, 8);
+        given().redirects().follow(false).cookies(session).contentType(ContentType.JSON)
+                .body(Map.of("name", name)).post("/api/v1/experiments")
+                .then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", containsString("Bearer"));
+        given().redirects().follow(false).cookies(session).get("/api/v1/me")
+                .then().statusCode(401).contentType("application/problem+json");
+        assertTrue(em.createNativeQuery("SELECT 1 FROM experiment WHERE name = ?1").setParameter(1, name)
+                .getResultList().isEmpty(), "the experiment was created with the session cookie");
+        // the same person with a bearer token is fine
+        given().auth().oauth2(Tokens.forUser("admin")).cookies(session).get("/api/v1/me").then().statusCode(200);
+    }
+
+    /** Issue 12: tokens of any client of the realm, and ID tokens, were accepted. */
+    @Test
+    void onlyAccessTokensMeantForJuryAreAccepted() {
+        String otherClient = Tokens.forClient("admin-cli", "admin");
+        given().auth().oauth2(otherClient).get("/api/v1/me")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(Tokens.idTokenForUser("admin")).get("/api/v1/me")
+                .then().statusCode(401).contentType("application/problem+json");
+        for (String token : List.of(Tokens.forUser("admin"), Tokens.forService())) {
+            Object aud = Tokens.claims(token).get("aud");
+            assertTrue(aud instanceof List<?> list ? list.contains("jury") : "jury".equals(aud),
+                    "Jury's own clients' tokens carry aud 'jury', got " + aud);
+        }
+    }
+
+    /** The revocation window: a removed role or a disabled user keeps access at most one access-token lifetime. */
+    @Test
+    void accessTokensLiveFiveMinutesAtMost() {
+        var claims = Tokens.claims(Tokens.forUser("alice"));
+        long lifetime = claims.getLong("exp") - claims.getLong("iat");
+        assertTrue(lifetime <= 300, "access tokens live " + lifetime + " s");
+    }
+
+    /** Issue 12: metrics and the OpenAPI document answered anonymous requests. */
+    @Test
+    void metricsAndOpenApiNeedARoleWhileHealthStaysOpen() {
+        for (String path : List.of("/q/metrics", "/q/openapi")) {
+            int anonymous = given().redirects().follow(false).get(path).statusCode();
+            assertTrue(anonymous == 302 || anonymous == 401, path + " answered " + anonymous + " anonymously");
+            given().auth().oauth2(Tokens.forUser("alice")).get(path).then().statusCode(403);
+            given().auth().oauth2(Tokens.forService()).get(path).then().statusCode(200);
+            given().auth().oauth2(Tokens.forUser("admin")).get(path).then().statusCode(200);
+        }
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
     }
 
     @Test

@@ -1,11 +1,16 @@
 package dev.jury.security;
 
+import dev.jury.testenv.Sessions;
+import io.quarkus.smallrye.openapi.runtime.OpenApiDocumentService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
-import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.openapi.runtime.io.Format;
+import jakarta.inject.Inject;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +55,13 @@ class RouteRulesTest {
         }
     }
 
-    static List<Route> routes() {
-        Map<String, Map<String, Object>> paths = given().accept(ContentType.JSON).get("/q/openapi?format=json")
-                .then().statusCode(200).extract().jsonPath().getMap("paths");
+    @Inject
+    OpenApiDocumentService openApi;
+
+    /** Read in process: /q/openapi itself needs the admin or service role, which most of these callers lack. */
+    List<Route> routes() {
+        Map<String, Map<String, Object>> paths = new JsonPath(new String(openApi.getDocument("<default>", Format.JSON),
+                StandardCharsets.UTF_8)).getMap("paths");
         List<Route> routes = new ArrayList<>();
         paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
             if (Set.of("get", "post", "put", "delete", "patch").contains(method)) {
@@ -74,7 +83,11 @@ class RouteRulesTest {
     }
 
     private static Response call(Route route) {
-        var request = given().redirects().follow(false);
+        return call(route, Map.of());
+    }
+
+    private static Response call(Route route, Map<String, String> cookies) {
+        var request = given().redirects().follow(false).cookies(cookies);
         if (route.consumes() == null) {
             return request.request(route.method(), route.concretePath());
         }
@@ -125,6 +138,53 @@ class RouteRulesTest {
             }
             int status = call(route).statusCode();
             assertTrue(status == 403 || status == 404, route.key() + " answered " + status + " to a service");
+        }
+    }
+
+    /** Not GET: a route that changes state. */
+    private static boolean isUnsafe(Route route) {
+        return !route.method().equals("GET");
+    }
+
+    /**
+     * Issue 12: every state-changing page route refuses a request without the CSRF token, with the body it declares
+     * and with none at all (no Content-Type either). The guard answers before the resource runs, so nothing changes.
+     */
+    @Test
+    @TestSecurity(user = "admin", roles = {"admin", "reviewer", "service"})
+    void everyStateChangingPageRouteNeedsTheCsrfToken() throws Exception {
+        Response page = given().get("/experiments");
+        Map<String, String> cookies = page.getCookies();
+        List<String> checked = new ArrayList<>();
+        for (Route route : routes()) {
+            if (route.isApi() || !isUnsafe(route)) {
+                continue;
+            }
+            assertEquals(400, call(route, cookies).statusCode(), route.key() + " with its body, without the token");
+            var bare = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
+                                    + route.concretePath()))
+                    .method(route.method(), java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .header("Cookie", "csrf-token=" + cookies.get("csrf-token")).build();
+            int status = java.net.http.HttpClient.newHttpClient()
+                    .send(bare, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            assertEquals(400, status, route.key() + " without a body, without the token");
+            checked.add(route.key());
+        }
+        assertTrue(checked.size() >= 20, "expected the application's page forms, got " + checked);
+    }
+
+    /** Issue 12: the browser session is no credential for the API; every /api route answers it with 401. */
+    @Test
+    void everyApiRouteRefusesTheSessionCookie() {
+        Map<String, String> session = Sessions.signIn("admin");
+        for (Route route : routes()) {
+            if (!route.isApi()) {
+                continue;
+            }
+            Response response = call(route, session);
+            assertEquals(401, response.statusCode(), route.key() + " with the session cookie only");
+            assertTrue(response.contentType().startsWith("application/problem+json"), route.key());
         }
     }
 }

@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +25,8 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
     public static final int PORT = Integer.getInteger("jury.test.keycloak.port", DEFAULT_PORT);
     public static final String URL = "http://127.0.0.1:" + PORT;
     public static final String REALM_URL = URL + "/realms/jury";
+    /** The port the application under test listens on. */
+    static final int APP_PORT = Integer.getInteger("quarkus.http.test-port", 8081);
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
@@ -47,7 +48,10 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
         }
         try {
             Path imports = Files.createDirectories(home.resolve("data/import"));
-            Files.copy(realm, imports.resolve("jury-realm.json"), StandardCopyOption.REPLACE_EXISTING);
+            // The demo realm lets the app come back to port 8081; a run on another test port (parallel worktrees)
+            // needs its own port there, or every sign-in ends at "invalid redirect_uri".
+            String json = Files.readString(realm).replace(":8081/", ":" + APP_PORT + "/");
+            Files.writeString(imports.resolve("jury-realm.json"), json);
             Path log = home.getParent().resolve("keycloak.log");
             var builder = new ProcessBuilder(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--http-host=127.0.0.1", "--http-port=" + PORT, "--import-realm", "--db=dev-mem",

@@ -91,6 +91,52 @@ class ExperimentTracesApiTest {
         assertEquals(2, count(exp));
     }
 
+    /** Issue 12: a NUL in a tag key or value failed the whole INSERT with a 500, losing the good rows. */
+    @Test
+    void aNulInATagIsALineErrorAndTheGoodRowsAreKept() {
+        String exp = exp();
+        String body = line("nul-1", "q", "a") + "\n"
+                + "{\"inputs\":\"q\",\"outputs\":\"a\",\"tags\":{\"env\":\"pr\\u0000od\"}}\n"
+                + "{\"inputs\":\"q\",\"outputs\":\"a\",\"tags\":{\"e\\u0000nv\":\"prod\"}}\n"
+                + line("nul-2", "q", "a") + "\n";
+        post(exp, NDJSON, body).statusCode(200)
+                .body("created", equalTo(2))
+                .body("errors.line", equalTo(List.of(2, 3)))
+                .body("errors[0].message", containsString("'tags.env' contains a NUL character"))
+                .body("errors[1].message", containsString("'tags' contains a NUL character"));
+        assertEquals(2, count(exp));
+        // a single object is refused as a whole, with the field named
+        post(exp, "application/json", "{\"inputs\":\"q\",\"outputs\":\"a\",\"tags\":{\"k\":\"\\u0000\"}}")
+                .statusCode(422).contentType("application/problem+json")
+                .body(containsString("NUL"));
+    }
+
+    /** Issue 12: %00 in a query parameter or path segment reached PostgreSQL and came back as a 500. */
+    @Test
+    void aNulInTheUrlIs400NamingTheParameter() {
+        String exp = exp();
+        given().queryParam("tag", "env:\u0000").get("/api/v1/experiments/" + exp + "/traces")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("tag")).body("detail", containsString("NUL"));
+        given().urlEncodingEnabled(false).get("/api/v1/judges/a%00b?experiment=" + exp)
+                .then().statusCode(400).contentType("application/problem+json");
+        given().urlEncodingEnabled(false).get("/api/v1/judges/x?experiment=a%00b")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("experiment"));
+        given().urlEncodingEnabled(false).get("/jobs?type=a%00b")
+                .then().statusCode(400).body(containsString("NUL"));
+        given().urlEncodingEnabled(false).get("/experiments/" + exp + "/agreement?name=a%00b")
+                .then().statusCode(400).body(containsString("NUL"));
+    }
+
+    /** A NUL in a JSON string of an API body is refused naming the field, not stored or failed on. */
+    @Test
+    void aNulInAJsonFieldIs400NamingIt() {
+        given().contentType("application/json").body("{\"name\":\"bad\\u0000name\"}").post("/api/v1/experiments")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("name"));
+    }
+
     @Test
     void arrayErrorsAreNumberedByElement() {
         String exp = exp();

@@ -49,8 +49,9 @@ class ErrorPagesTest {
     }
 
     @Test
-    void healthAndMetricsAreOpen() {
+    void healthIsOpenAndMetricsNeedARole() {
         given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200);
+        given().redirects().follow(false).get("/q/metrics").then().statusCode(302);
+        given().auth().oauth2(dev.jury.testenv.Tokens.forService()).get("/q/metrics").then().statusCode(200);
     }
 }

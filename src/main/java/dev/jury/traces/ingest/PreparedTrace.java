@@ -8,7 +8,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 record PreparedTrace(int line, TraceDraft draft, String inputs, String outputs, String expectations, String spans,
                      String tags) {
 
+    /**
+     * Every text the INSERT sends is checked for NUL here, per row: one NUL in a batch used to fail the whole
+     * statement with a 500 and lose the good rows beside it (issue 12).
+     */
     static PreparedTrace of(int line, TraceDraft draft, ObjectMapper mapper) throws InvalidTraceException {
+        for (var tag : draft.tags().entrySet()) {
+            noNul("tags", tag.getKey());
+            noNul("tags." + TraceFields.abbreviate(tag.getKey().replace("\0", "")), tag.getValue());
+        }
+        noNul("mlflow_trace_id", draft.mlflowTraceId());
+        for (AssessmentDraft assessment : draft.assessments()) {
+            noNul("assessments.name", assessment.name());
+            noNul("assessments.value", assessment.value());
+            noNul("assessments.rationale", assessment.rationale());
+            noNul("assessments.source_id", assessment.sourceId());
+            noNul("assessments.error", assessment.error());
+            noNul("assessments.id", assessment.externalId());
+            noNul("assessments.overrides", assessment.overrides());
+        }
         try {
             return new PreparedTrace(line, draft,
                     json("inputs", draft.inputs(), mapper),
@@ -36,6 +54,12 @@ record PreparedTrace(int line, TraceDraft draft, String inputs, String outputs, 
             throw new InvalidTraceException("'" + field + "' contains a NUL character (\\u0000), which cannot be stored.");
         }
         return text;
+    }
+
+    private static void noNul(String field, String text) throws InvalidTraceException {
+        if (text != null && text.indexOf('\0') >= 0) {
+            throw new InvalidTraceException("'" + field + "' contains a NUL character (\\u0000), which cannot be stored.");
+        }
     }
 
     /** PostgreSQL's jsonb refuses {@code \u0000}; find the escape (not an escaped backslash followed by "u0000"). */
