@@ -2,6 +2,7 @@ package dev.jury.demo;
 
 import dev.jury.experiments.Experiment;
 import dev.jury.jobs.Job;
+import dev.jury.jobs.JobStatus;
 import dev.jury.judges.JudgeAlias;
 import dev.jury.judges.JudgeRunHandler;
 import dev.jury.judges.JudgeRunService;
@@ -57,8 +58,8 @@ public class DemoJudgeRuns {
                 if (!latest.isEmbedded()) {
                     return;
                 }
-                List<Long> underWay = Job.<Job>list("type = ?1 and status in (dev.jury.jobs.JobStatus.QUEUED, "
-                                + "dev.jury.jobs.JobStatus.RUNNING)", JudgeRunHandler.TYPE).stream()
+                List<Long> underWay = Job.<Job>list("type = ?1 and status in ?2", JudgeRunHandler.TYPE,
+                                List.of(JobStatus.QUEUED, JobStatus.RUNNING)).stream()
                         .filter(j -> j.payload != null && j.payload.path("judge_version_id").asLong() == latest.id)
                         .map(j -> j.id).toList();
                 if (!underWay.isEmpty()) {

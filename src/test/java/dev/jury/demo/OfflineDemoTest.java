@@ -42,7 +42,8 @@ class OfflineDemoTest {
 
     @Test
     void withNoProviderTheDemoRunsTheWholeLoopOnTheOfflineJudge() throws Exception {
-        assertTrue(providers.configuredLlmProviders().isEmpty(), "this profile has no LLM provider");
+        assertTrue(providers.configuredLlmProviders().isEmpty(), "this profile has no LLM provider: "
+                + providers.configuredLlmProviders());
         awaitDemoQueue(Duration.ofSeconds(240));
 
         long haluEval = count("SELECT count(*) FROM trace t JOIN experiment e ON e.id = t.experiment_id "
@@ -76,8 +77,9 @@ class OfflineDemoTest {
         System.out.println("Offline demo alignment (HaluEval, rebalanced): before " + metrics.getMap("metrics.before")
                 + " after " + metrics.getMap("metrics.after") + " result version " + metrics.get("result_version"));
         assertTrue(metrics.getInt("metrics.before.traces") >= 20, "held-out figures are stored");
+        // The version the run made, or — when the memory did not beat its base on the train set — the base itself.
         Integer version = metrics.get("result_version");
-        int toRegister = version == null ? 1 : version;
+        int toRegister = version != null ? version : metrics.getInt("base_version");
 
         given().contentType(ContentType.JSON)
                 .post("/api/v1/experiments/demo/judges/hallucination/versions/" + toRegister + "/register")
@@ -87,7 +89,7 @@ class OfflineDemoTest {
         given().contentType(ContentType.JSON).body(Map.of("trace_id", trace))
                 .post("/api/v1/experiments/demo/judges/hallucination/assess")
                 .then().statusCode(200).body("version", equalTo(toRegister))
-                .body("rationale", containsString("Offline model"));
+                .body("rationale", org.hamcrest.Matchers.containsStringIgnoringCase("offline model"));
     }
 
     /** The demo is complete when its queue exists: made after the offline judge's run at start. */
