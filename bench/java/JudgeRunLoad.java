@@ -53,24 +53,8 @@ public class JudgeRunLoad {
         }
         String started = call(client, token, "POST", api + "/judges/bench_judge/runs",
                 "{\"tag\": \"bench=" + tag + "\"}", 202);
-        var m = Pattern.compile("\"job_id\"\\s*:\\s*(\\d+)").matcher(started);
-        m.find();
-        long job = Long.parseLong(m.group(1));
-        Instant deadline = Instant.now().plusSeconds(maxSeconds);
-        String status = "";
-        while (Instant.now().isBefore(deadline)) {
-            String body = call(client, token, "GET", base + "/api/v1/jobs/" + job, null, 200);
-            var s = Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"").matcher(body);
-            s.find();
-            status = s.group(1);
-            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
-                break;
-            }
-            Thread.sleep(500);
-        }
-        if (status.equals("RUNNING") || status.equals("QUEUED")) {
-            call(client, token, "POST", base + "/api/v1/jobs/" + job + "/cancel", "{}", 200, 202, 204);
-        }
+        long job = jobId(started);
+        String status = awaitJob(client, token, base, job, maxSeconds);
         double seconds;
         long errors;
         var latencies = new ArrayList<Double>();
@@ -97,6 +81,33 @@ public class JudgeRunLoad {
                 Map.of("job_status", status, "note", "latency = judge call as Jury recorded it (fake LLM: fixed latency)"));
         Stats.write(out, result);
         System.out.println(Stats.row(result));
+    }
+
+    /** The {@code job_id} of a 202 answer. */
+    static long jobId(String accepted) {
+        var m = Pattern.compile("\"job_id\"\\s*:\\s*(\\d+)").matcher(accepted);
+        if (!m.find()) {
+            throw new IllegalStateException("no job_id in " + accepted);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Polls job {@code job} until it has finished (cancelling it after {@code maxSeconds}); its last status. */
+    static String awaitJob(HttpClient client, String token, String base, long job, int maxSeconds) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(maxSeconds);
+        String status = "";
+        while (Instant.now().isBefore(deadline)) {
+            String body = call(client, token, "GET", base + "/api/v1/jobs/" + job, null, 200);
+            var s = Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"").matcher(body);
+            s.find();
+            status = s.group(1);
+            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+                return status;
+            }
+            Thread.sleep(250);
+        }
+        call(client, token, "POST", base + "/api/v1/jobs/" + job + "/cancel", "{}", 200, 202, 204);
+        return status;
     }
 
     static String call(HttpClient client, String token, String method, String url, String json, int... ok)

@@ -5,7 +5,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +16,8 @@ import java.util.regex.Pattern;
  * model, ingests TRACES traces of fresh text, and runs the judge twice — cold (every text goes through the model)
  * and warm (a new version over the same traces: every vector comes from the cache). Reports traces/s of both runs,
  * the model's own texts/s (from Jury's Micrometer counters), and the app's resident memory before the first text
- * (model not loaded) and after the runs.
+ * (model not loaded) and after the runs. Texts/s of the model = texts it embedded in the cold run / that run's wall
+ * time (the cold run is dominated by the model).
  *
  * <pre>java OfflineJudgeLoad BASE_URL TOKEN EXPERIMENT TRACES MAX_SECONDS JDBC_URL APP_PID OUT_JSON</pre>
  */
@@ -78,12 +78,15 @@ public class OfflineJudgeLoad {
         extra.put("cold_traces_per_s", round(cold.traces / cold.seconds));
         extra.put("warm_traces_per_s", round(warm.traces / warm.seconds));
         extra.put("model_texts", (long) modelTexts);
-        extra.put("model_texts_per_s", modelSeconds > 0 ? round(modelTexts / modelSeconds) : 0);
+        // The cold run is the model's work: texts it embedded over the run's wall time, on all cores.
+        extra.put("model_texts_per_s", round(modelTexts / cold.seconds));
+        extra.put("model_ms_per_call", modelTexts > 0 ? round(1000 * modelSeconds / modelTexts) : 0);
         extra.put("rss_before_mb", rssBefore / 1024);
         extra.put("rss_after_mb", rssAfter / 1024);
         extra.put("rss_added_mb", (rssAfter - rssBefore) / 1024);
         extra.put("note", "latency = one offline judge call as Jury recorded it (warm run); model texts/s = texts "
-                + "the model embedded / time inside the model (batches run in parallel on all cores)");
+                + "the model embedded during the cold run / its wall time; model ms per call = time inside the model "
+                + "per text, with the run's concurrent calls sharing the cores");
         double[] lat = warm.latencies.stream().mapToDouble(Double::doubleValue).toArray();
         var result = Stats.result("offline-judge", lat, warm.traces, "traces", warm.seconds,
                 cold.errors + warm.errors, Map.copyOf(extra));
@@ -102,22 +105,9 @@ public class OfflineJudgeLoad {
             throws Exception {
         String started = JudgeRunLoad.call(client, token, "POST", api + "/judges/offline_judge/runs",
                 "{\"tag\": \"bench=" + tag + "\"}", 202);
-        var m = Pattern.compile("\"job_id\"\\s*:\\s*(\\d+)").matcher(started);
-        m.find();
-        long job = Long.parseLong(m.group(1));
+        long job = JudgeRunLoad.jobId(started);
         String base = api.substring(0, api.indexOf("/api/v1/"));
-        Instant deadline = Instant.now().plusSeconds(maxSeconds);
-        String status = "";
-        while (Instant.now().isBefore(deadline)) {
-            String body = JudgeRunLoad.call(client, token, "GET", base + "/api/v1/jobs/" + job, null, 200);
-            var s = Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"").matcher(body);
-            s.find();
-            status = s.group(1);
-            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
-                break;
-            }
-            Thread.sleep(250);
-        }
+        String status = JudgeRunLoad.awaitJob(client, token, base, job, maxSeconds);
         try (var c = DriverManager.getConnection(jdbc, "postgres", "")) {
             double seconds;
             long errors;

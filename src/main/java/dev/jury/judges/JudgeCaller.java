@@ -115,8 +115,11 @@ public class JudgeCaller {
      *                recalled for it; may be null
      */
     public Outcome assess(Setup setup, Map<String, JsonNode> values, Double temperature, Long jobId, String traceId) {
-        String itemText = MemoryText.of(values.get("inputs"), values.get("outputs"));
-        List<MemoryIndex.Recalled> recalled = memories.recall(setup.memory(), itemText, traceId);
+        boolean embedded = LlmProviders.isEmbedded(setup.model());
+        boolean recalls = setup.memory() != null && !setup.memory().isEmpty();
+        // The trace's plain text only when something compares it (most LLM judges have no memory).
+        String itemText = embedded || recalls ? MemoryText.of(values.get("inputs"), values.get("outputs")) : "";
+        List<MemoryIndex.Recalled> recalled = recalls ? memories.recall(setup.memory(), itemText, traceId) : List.of();
         JudgePrompt prompt = JudgePromptBuilder.build(setup.instructions(), setup.rubric(), setup.demos(), recalled,
                 values);
         var messages = new ArrayList<ChatMessage>(List.of(ChatMessage.system(prompt.system()),
@@ -126,7 +129,7 @@ public class JudgeCaller {
         Double topP = setup.params().topP() == null ? null : setup.params().topP().doubleValue();
         var request = new ChatRequest(setup.model(), messages, t, setup.params().maxTokens(), topP,
                 JudgePromptBuilder.responseSchema(setup.rubric()), jobId);
-        if (LlmProviders.isEmbedded(setup.model())) {
+        if (embedded) {
             request = request.withEmbeddedTask(embeddedTask(setup, itemText, recalled));
         }
 

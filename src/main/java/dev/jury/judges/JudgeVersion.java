@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jury.judges.memory.JudgeMemory;
+import dev.jury.llm.LlmProviders;
 import dev.jury.rubrics.RubricVersion;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -151,7 +152,7 @@ public class JudgeVersion extends PanacheEntityBase {
 
     /** Whether this version runs on Jury's in-process offline judge ({@code embedded:/…}). */
     public boolean isEmbedded() {
-        return dev.jury.llm.LlmProviders.isEmbedded(model);
+        return LlmProviders.isEmbedded(model);
     }
 
     /** The assessment source of this version's verdicts: {@code judge:NAME@vN}. */

@@ -1,5 +1,7 @@
 package dev.jury.judges;
 
+import dev.jury.llm.LlmProviders;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +24,7 @@ public record ModelUri(String provider, String model) {
             "openai-compatible", "embedded");
 
     /** Jury's in-process offline judge: the {@code embedded} provider's only model (docs/llm.md). */
-    public static final String EMBEDDED = "embedded:/minilm-knn";
+    public static final String EMBEDDED = LlmProviders.EMBEDDED_MODEL_URI;
 
     public static final String EXAMPLE = "openai:/gpt-4.1-mini";
 

@@ -1,5 +1,6 @@
 package dev.jury.llm;
 
+import dev.jury.llm.embedded.EmbeddedJudge;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -41,6 +42,9 @@ public class LlmProviders {
                 .filter(this::isConfigured).toList();
     }
 
+    /** The offline judge's model URI: {@code embedded:/minilm-knn}. */
+    public static final String EMBEDDED_MODEL_URI = "embedded:/" + EmbeddedJudge.MODEL;
+
     /** Whether {@code modelUri} names Jury's in-process offline judge ({@code embedded:/…}). */
     public static boolean isEmbedded(String modelUri) {
         return modelUri != null && modelUri.strip().startsWith(Provider.EMBEDDED.id + ":/");
@@ -48,7 +52,7 @@ public class LlmProviders {
 
     /** The offline judge's model URI. */
     public static String embeddedModelUri() {
-        return Provider.EMBEDDED.id + ":/" + dev.jury.llm.embedded.EmbeddedJudge.MODEL;
+        return EMBEDDED_MODEL_URI;
     }
 
     public boolean isConfigured(String provider) {

@@ -1,5 +1,6 @@
 package dev.jury.demo;
 
+import dev.jury.testenv.Db;
 import dev.jury.alignment.run.AlignmentTestData;
 import dev.jury.experiments.Experiment;
 import dev.jury.llm.LlmProviders;
@@ -107,13 +108,6 @@ class OfflineDemoTest {
     }
 
     private long count(String sql, Object... params) throws SQLException {
-        try (var c = dataSource.getConnection(); var s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            var rs = s.executeQuery();
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Db.count(dataSource, sql, params);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jury.registry;
 
+import dev.jury.testenv.Db;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.jury.jobs.Job;
 import dev.jury.jobs.JobStatus;
@@ -318,14 +319,6 @@ class RegistryApiTest {
     }
 
     private static Job await(long id) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            Job job = QuarkusTransaction.requiringNew().call(() -> Job.<Job>findById(id));
-            if (job.isFinished()) {
-                return job;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("job " + id + " did not finish");
+        return Db.awaitJob(id, Duration.ofSeconds(60));
     }
 }

@@ -1,5 +1,6 @@
 package dev.jury.review;
 
+import dev.jury.testenv.Db;
 import dev.jury.experiments.ExperimentService;
 import dev.jury.rubrics.RubricKind;
 import dev.jury.rubrics.RubricLevel;
@@ -100,14 +101,7 @@ public class ReviewFixtures {
     }
 
     public long count(String sql, Object... params) throws SQLException {
-        try (var c = dataSource.getConnection(); var s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            var rs = s.executeQuery();
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Db.count(dataSource, sql, params);
     }
 
     public String text(String sql, Object... params) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.jury.llm.embedded;
 
+import dev.jury.testenv.Db;
 import dev.jury.alignment.run.AlignmentTestData;
 import dev.jury.jobs.Job;
 import dev.jury.jobs.JobStatus;
@@ -169,25 +170,10 @@ class OfflineJudgeEndToEndTest {
     }
 
     private Job await(long id) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (Instant.now().isBefore(deadline)) {
-            Job job = QuarkusTransaction.requiringNew().call(() -> Job.<Job>findById(id));
-            if (job.isFinished()) {
-                return job;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("job " + id + " did not finish");
+        return Db.awaitJob(id, Duration.ofSeconds(120));
     }
 
     private long count(String sql, Object... params) throws SQLException {
-        try (var c = dataSource.getConnection(); var s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            var rs = s.executeQuery();
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Db.count(dataSource, sql, params);
     }
 }
