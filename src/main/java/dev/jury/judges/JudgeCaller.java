@@ -117,8 +117,8 @@ public class JudgeCaller {
     public Outcome assess(Setup setup, Map<String, JsonNode> values, Double temperature, Long jobId, String traceId) {
         String itemText = MemoryText.of(values.get("inputs"), values.get("outputs"));
         List<MemoryIndex.Recalled> recalled = memories.recall(setup.memory(), itemText, traceId);
-        JudgePrompt prompt = JudgePromptBuilder.build(setup.instructions(), setup.rubric(), setup.demos(), recalled,
-                values);
+        JudgePrompt prompt = JudgePromptBuilder.build(setup.instructions(), setup.rubric(), setup.demos(),
+                setup.memory() == null ? List.of() : setup.memory().guidelines(), recalled, values);
         var messages = new ArrayList<ChatMessage>(List.of(ChatMessage.system(prompt.system()),
                 ChatMessage.user(prompt.user())));
         Double t = temperature != null ? temperature
