@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * What a finished run measured, as stored in {@code alignment_run.metrics}: the held-out numbers of the base version
- * and of the result (the same object when the base won), the train scores, the accepted rules and the calls.
+ * and of the result (the same object when the base won), the train scores ({@code null} when the optimizer did not
+ * score on the train set, as MemAlign does not score its result), the accepted rules and the calls.
  */
 public record RunMetrics(HeldOutMetrics before, HeldOutMetrics after, boolean sameAsBaseline,
-                         double trainScoreBefore, double trainScoreAfter, List<String> rules, int demos,
+                         Double trainScoreBefore, Double trainScoreAfter, List<String> rules, int demos,
                          AlignmentResult.Calls calls) {
 }
