@@ -297,6 +297,8 @@ public class AlignmentHandler implements JobHandler {
         metrics.put("demos", result.demos().size());
         metrics.put("memory_examples", result.program().memory() == null ? 0 : result.program().memory().size());
         metrics.set("calls", json.valueToTree(result.calls()));
+        metrics.set("guidelines", json.valueToTree(result.program().memory() == null ? List.of()
+                : result.program().memory().guidelines()));
         String outcome;
         if (changed) {
             outcome = String.format(Locale.ROOT, "Held-out accuracy %.3f → %.3f; new version created (not "

@@ -43,16 +43,6 @@ class MemAlignEndToEndTest {
     @InjectLlmFake
     WireMockServer llm;
 
-    /** The fake reflection model distils {@link AlignmentTestData#RULE}, citing the batch's first record. */
-    private void stubDistillation(AlignmentTestData data) {
-        llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).atPriority(0)
-                .withRequestBody(matchingJsonPath("$.model", WireMock.equalTo(data.reflection)))
-                .withRequestBody(matchingJsonPath("$.messages[0].content", containing("Distill guidelines")))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(completion("{\"guidelines\": [{\"text\": \"" + AlignmentTestData.RULE
-                                + "\", \"source_ids\": [1]}]}"))));
-    }
-
     private List<LoggedRequest> judgeRequests(AlignmentTestData data) {
         return llm.findAll(postRequestedFor(urlPathEqualTo("/v1/chat/completions"))
                 .withRequestBody(matchingJsonPath("$.model", WireMock.equalTo(data.model))));
@@ -62,7 +52,7 @@ class MemAlignEndToEndTest {
     void aDistilledGuidelineLiftsHeldOutAccuracyAndAssessShowsTheMemory() throws Exception {
         var data = new AlignmentTestData("openai-compatible").labelled(15, 10);
         data.stubLearnableJudge(llm);
-        stubDistillation(data);
+        data.stubDistillation(llm);
 
         given().get(data.alignments() + "/preview").then().statusCode(200)
                 .body("optimizers[0].name", equalTo("memalign"));
@@ -91,6 +81,20 @@ class MemAlignEndToEndTest {
         assertEquals(5, version.getInt("memory.k"));
         assertEquals("memalign", version.getString("tags.optimizer"));
         assertEquals(1.0f, version.getFloat("tags.heldout_accuracy_after"));
+
+        assertTrue(version.getString("mlflow.instructions_judge_pydantic_data.instructions")
+                .contains(JudgePromptBuilder.LEARNED_GUIDELINES + "\n- " + AlignmentTestData.RULE),
+                "the MLflow export carries the guidelines in its instructions");
+        String source = version.getString("memory.guidelines[0].source_trace_ids[0]");
+
+        // The run page lists the guideline with the trace it came from; the compare page shows both memories.
+        given().get("/alignments/" + runId).then().statusCode(200)
+                .body(containsString("Distilled guidelines (1; memory of 20 examples)"))
+                .body(containsString("<a href=\"/traces/" + source + "\">" + source + "</a>"));
+        given().get("/experiments/" + data.experiment + "/judges/policy/compare?a=1&b=2").then().statusCode(200)
+                .body(containsString("v1: no memory"))
+                .body(containsString("v2: 20 examples, k = 5, similarity-weighted, 1 guideline"))
+                .body(containsString("Guidelines of version 2"));
 
         given().contentType(ContentType.JSON).post("/api/v1/experiments/" + data.experiment
                 + "/judges/policy/versions/2/register").then().statusCode(200).body("registered_version", equalTo(2));
