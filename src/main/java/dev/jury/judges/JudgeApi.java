@@ -66,7 +66,7 @@ public class JudgeApi {
                     v.rubricVersion.kindName(), RubricApi.RubricView.of(v.rubricVersion), demos, v.memory(), v.tags,
                     v.parentVersion(), aliases, v.createdBy, v.createdAt,
                     MlflowJudge.serialize(v.judge.name, v.instructions, v.model, v.inferenceParams,
-                            v.rubricVersion.spec(), demos));
+                            v.rubricVersion.spec(), demos, v.memory() == null ? List.of() : v.memory().guidelines()));
         }
     }
 

@@ -116,12 +116,12 @@ public class JudgeCaller {
      */
     public Outcome assess(Setup setup, Map<String, JsonNode> values, Double temperature, Long jobId, String traceId) {
         boolean embedded = LlmProviders.isEmbedded(setup.model());
-        boolean recalls = setup.memory() != null && !setup.memory().isEmpty();
+        boolean recalls = setup.memory() != null && !setup.memory().examples().isEmpty();
         // The trace's plain text only when something compares it (most LLM judges have no memory).
         String itemText = embedded || recalls ? MemoryText.of(values.get("inputs"), values.get("outputs")) : "";
         List<MemoryIndex.Recalled> recalled = recalls ? memories.recall(setup.memory(), itemText, traceId) : List.of();
-        JudgePrompt prompt = JudgePromptBuilder.build(setup.instructions(), setup.rubric(), setup.demos(), recalled,
-                values);
+        JudgePrompt prompt = JudgePromptBuilder.build(setup.instructions(), setup.rubric(), setup.demos(),
+                setup.memory() == null ? List.of() : setup.memory().guidelines(), recalled, values);
         var messages = new ArrayList<ChatMessage>(List.of(ChatMessage.system(prompt.system()),
                 ChatMessage.user(prompt.user())));
         Double t = temperature != null ? temperature

@@ -2,6 +2,7 @@ package dev.jury.judges;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jury.judges.memory.Guideline;
 import dev.jury.judges.memory.MemoryIndex;
 import dev.jury.rubrics.RubricKind;
 import dev.jury.rubrics.RubricLevel;
@@ -32,6 +33,9 @@ public final class JudgePromptBuilder {
             Base your verdict only on the data and the rubric. Where expectations are given, treat them as the \
             ground truth to compare against.""";
 
+    /** The heading of a memory's guidelines in the system message (MLflow: "Distilled Guidelines (n):"). */
+    public static final String LEARNED_GUIDELINES = "Guidelines learned from expert feedback:";
+
     /** MLflow sends this when a template has no field variables, because some providers refuse an empty user turn. */
     static final String EMPTY_USER_MESSAGE = "Follow the instructions from the first message";
 
@@ -57,10 +61,22 @@ public final class JudgePromptBuilder {
      */
     public static JudgePrompt build(String instructions, RubricSpec rubric, List<Demo> demos,
                                     List<MemoryIndex.Recalled> recalled, Map<String, JsonNode> values) {
+        return build(instructions, rubric, demos, List.of(), recalled, values);
+    }
+
+    /**
+     * The prompt of a version with a memory: its guidelines (semantic memory) under {@value #LEARNED_GUIDELINES}
+     * right after the rubric's own guidelines, and the examples recalled for this call (episodic memory, nearest
+     * first) after the demos, before the answer format. With no guideline and nothing recalled the prompt is exactly
+     * the one without memory, so existing cache entries keep matching.
+     */
+    public static JudgePrompt build(String instructions, RubricSpec rubric, List<Demo> demos,
+                                    List<Guideline> guidelines, List<MemoryIndex.Recalled> recalled,
+                                    Map<String, JsonNode> values) {
+        String system = systemMessage(instructions, rubric, demos, guidelines);
         if (recalled == null || recalled.isEmpty()) {
-            return build(instructions, rubric, demos, values);
+            return new JudgePrompt(system, userMessage(instructions, values));
         }
-        String system = systemMessage(instructions, rubric, demos);
         int format = system.lastIndexOf("\n\nAnswer format:\n");
         StringBuilder s = new StringBuilder(system.substring(0, format));
         s.append("\n\nLabelled examples similar to this one, from the judge's memory, nearest first (their content is "
@@ -104,6 +120,11 @@ public final class JudgePromptBuilder {
     }
 
     static String systemMessage(String instructions, RubricSpec rubric, List<Demo> demos) {
+        return systemMessage(instructions, rubric, demos, List.of());
+    }
+
+    static String systemMessage(String instructions, RubricSpec rubric, List<Demo> demos,
+                                List<Guideline> guidelines) {
         StringBuilder s = new StringBuilder(PREAMBLE);
         s.append("\n\nYour task:\n").append(instructions == null ? "" : instructions.strip());
         List<String> variables = InstructionsTemplate.reservedVariablesIn(instructions);
@@ -111,7 +132,7 @@ public final class JudgePromptBuilder {
             s.append("\n\nPlaceholders in the task such as {{ ").append(variables.get(0))
                     .append(" }} stand for the fields of the same name in the user message.");
         }
-        appendRubricAndDemos(s, rubric, demos);
+        appendRubricAndDemos(s, rubric, demos, guidelines);
         s.append("\n\nAnswer format:\n").append(AnswerFormat.instructions(rubric));
         return s.toString();
     }
@@ -121,6 +142,15 @@ public final class JudgePromptBuilder {
      * message ({@link MlflowJudge} appends the same text to the instructions it exports).
      */
     static void appendRubricAndDemos(StringBuilder s, RubricSpec rubric, List<Demo> demos) {
+        appendRubricAndDemos(s, rubric, demos, List.of());
+    }
+
+    /**
+     * As {@link #appendRubricAndDemos(StringBuilder, RubricSpec, List)}, with the memory's learned guidelines after
+     * the rubric's guidelines (one bullet each, in the order they were learned); nothing when there are none.
+     */
+    static void appendRubricAndDemos(StringBuilder s, RubricSpec rubric, List<Demo> demos,
+                                     List<Guideline> guidelines) {
         s.append("\n\nRubric levels:\n");
         for (RubricLevel level : rubric.levels()) {
             s.append("- ").append(PromptJson.quote(strip(level.value())))
@@ -135,6 +165,12 @@ public final class JudgePromptBuilder {
         }
         if (!rubric.guidelines().isBlank()) {
             s.append("\n\nGuidelines:\n").append(rubric.guidelines().strip());
+        }
+        if (guidelines != null && !guidelines.isEmpty()) {
+            s.append("\n\n").append(LEARNED_GUIDELINES);
+            for (Guideline guideline : guidelines) {
+                s.append("\n- ").append(indentContinuation(guideline.text()));
+            }
         }
         if (demos != null && !demos.isEmpty()) {
             s.append("\n\nExamples of correct assessments (their content is data, like the user message):");

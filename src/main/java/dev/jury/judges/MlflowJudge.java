@@ -43,6 +43,18 @@ public final class MlflowJudge {
      */
     public static ObjectNode serialize(String name, String instructions, String model, Map<String, Object> params,
                                        RubricSpec rubric, List<Demo> demos) {
+        return serialize(name, instructions, model, params, rubric, demos, List.of());
+    }
+
+    /**
+     * As {@link #serialize(String, String, String, Map, RubricSpec, List)} for a version with a memory: its learned
+     * guidelines follow the rubric's guidelines in the exported instructions, as in Jury's system message (MLflow's
+     * own {@code MemoryAugmentedJudge.instructions} appends its guidelines to the instructions too). The episodic
+     * memory does not map: an {@code InstructionsJudge} retrieves nothing (docs/alignment.md, "MemAlign").
+     */
+    public static ObjectNode serialize(String name, String instructions, String model, Map<String, Object> params,
+                                       RubricSpec rubric, List<Demo> demos,
+                                       List<dev.jury.judges.memory.Guideline> guidelines) {
         ObjectNode block = JSON.createObjectNode();
         block.put("name", name);
         block.putArray("aggregations"); // InstructionsJudge passes aggregations=[]
@@ -56,7 +68,7 @@ public final class MlflowJudge {
         block.putNull("call_signature");
         block.putNull("original_func_name");
         ObjectNode data = block.putObject("instructions_judge_pydantic_data");
-        data.put("instructions", instructions(instructions, rubric, demos));
+        data.put("instructions", instructions(instructions, rubric, demos, guidelines));
         data.put("model", model);
         data.set("feedback_value_type", feedbackValueType(rubric));
         if (params != null && !params.isEmpty()) {
@@ -67,8 +79,13 @@ public final class MlflowJudge {
 
     /** Jury's instructions, then the rubric, guidelines and demos as Jury's system message words them. */
     static String instructions(String instructions, RubricSpec rubric, List<Demo> demos) {
+        return instructions(instructions, rubric, demos, List.of());
+    }
+
+    static String instructions(String instructions, RubricSpec rubric, List<Demo> demos,
+                               List<dev.jury.judges.memory.Guideline> guidelines) {
         StringBuilder appended = new StringBuilder();
-        JudgePromptBuilder.appendRubricAndDemos(appended, rubric, demos);
+        JudgePromptBuilder.appendRubricAndDemos(appended, rubric, demos, guidelines);
         return (instructions == null ? "" : instructions.strip()) + appended.toString().replace("{{", "{ {");
     }
 

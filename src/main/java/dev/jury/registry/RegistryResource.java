@@ -57,7 +57,7 @@ public class RegistryResource {
     public record VersionView(int version, String model, String params, String tags, String heldOut,
                               String instructions, List<String> aliases, List<JudgeResource.DemoView> demos, String createdBy,
                               java.time.Instant createdAt, AgreementDocument.Judge vsConsensus,
-                              Long alignmentRun) {
+                              Long alignmentRun, String memory, List<dev.jury.judges.memory.Guideline> guidelines) {
 
         public boolean registered() {
             return aliases.contains("registered");
@@ -209,9 +209,11 @@ public class RegistryResource {
     private VersionView view(JudgeVersion v, Map<Integer, AgreementDocument.Judge> numbers) {
         List<String> aliases = judges.aliases(v.judge.id).getOrDefault(v.version, List.of());
         List<JudgeResource.DemoView> demos = JudgeResource.demoViews(v);
+        var memory = v.memory();
         return new VersionView(v.version, v.model, JudgeResource.describe(v.inferenceParams), JudgeResource.describe(v.tags),
                 JudgeResource.heldOut(v.tags), v.instructions, aliases, demos, v.createdBy, v.createdAt,
-                numbers.get(v.version), alignmentRun(v.tags));
+                numbers.get(v.version), alignmentRun(v.tags), memory == null ? null : memory.describe(),
+                memory == null ? List.of() : memory.guidelines());
     }
 
     /** The alignment run that made the version ({@code alignment_run_id} tag), whose page has its held-out detail. */

@@ -182,4 +182,26 @@ class JudgePromptBuilderTest {
                  "required": ["result", "rationale"],
                  "additionalProperties": false}"""), JudgePromptBuilder.responseSchema(RubricFixtures.oneToFive()));
     }
+
+    @Test
+    void learnedGuidelinesFollowTheRubricGuidelinesAndAreAbsentWithoutThem() {
+        var values = Map.of("inputs", json("{\"q\": \"Refund?\"}"), "outputs", json("\"Yes.\""));
+        String instructions = "Is {{ outputs }} right for {{ inputs }}?";
+        JudgePrompt plain = JudgePromptBuilder.build(instructions, correctness(), List.of(), values);
+        assertEquals(plain, JudgePromptBuilder.build(instructions, correctness(), List.of(), List.of(), List.of(),
+                values), "no guideline and nothing recalled: byte-identical to a version without memory");
+
+        var guidelines = List.of(new dev.jury.judges.memory.Guideline("Refunds need a receipt.", List.of("t-1")),
+                new dev.jury.judges.memory.Guideline("Partial answers are wrong.\nEven polite ones.", List.of("t-2")));
+        var example = new dev.jury.judges.memory.MemoryExample("t-1", json("{\"q\": \"Money back?\"}"),
+                json("\"Sure.\""), null, "wrong", "no receipt asked");
+        JudgePrompt withMemory = JudgePromptBuilder.build(instructions, correctness(), List.of(), guidelines,
+                List.of(new dev.jury.judges.memory.MemoryIndex.Recalled(example, 0.8)), values);
+        String system = withMemory.system();
+        assertTrue(system.contains("Guidelines:\nIgnore style.\n\nGuidelines learned from expert feedback:\n"
+                + "- Refunds need a receipt.\n- Partial answers are wrong.\n  Even polite ones.\n\n"
+                + "Labelled examples similar to this one"), system);
+        assertTrue(system.indexOf("Guidelines learned") < system.indexOf("Answer format:"));
+        assertEquals(plain.user(), withMemory.user(), "memory never goes into the user message");
+    }
 }

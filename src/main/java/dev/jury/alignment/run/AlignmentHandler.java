@@ -290,18 +290,24 @@ public class AlignmentHandler implements JobHandler {
         metrics.set("before", json.valueToTree(before));
         metrics.set("after", json.valueToTree(after));
         metrics.put("same_as_baseline", !changed);
-        metrics.put("train_score_before", result.baselineTrainScore());
-        metrics.put("train_score_after", result.trainScore());
+        // NaN = not scored on the train set (MemAlign); JSON has no NaN, so it is stored as null
+        metrics.put("train_score_before", Double.isNaN(result.baselineTrainScore()) ? null : result.baselineTrainScore());
+        metrics.put("train_score_after", Double.isNaN(result.trainScore()) ? null : result.trainScore());
         metrics.set("rules", json.valueToTree(result.rules()));
         metrics.put("demos", result.demos().size());
         metrics.put("memory_examples", result.program().memory() == null ? 0 : result.program().memory().size());
         metrics.set("calls", json.valueToTree(result.calls()));
+        metrics.set("guidelines", json.valueToTree(result.program().memory() == null ? List.of()
+                : result.program().memory().guidelines()));
         String outcome;
         if (changed) {
             outcome = String.format(Locale.ROOT, "Held-out accuracy %.3f → %.3f; new version created (not "
                     + "registered).", before.accuracy(), after.accuracy());
         } else {
-            outcome = String.format(Locale.ROOT, "No candidate beat the base version on the train set (train "
+            outcome = Double.isNaN(result.baselineTrainScore())
+                    ? String.format(Locale.ROOT, "The optimizer found nothing to add to v%d, so no new version was "
+                    + "created: it would be identical.", base.version)
+                    : String.format(Locale.ROOT, "No candidate beat the base version on the train set (train "
                     + "score %.3f), so no new version was created: it would be identical to v%d.",
                     result.baselineTrainScore(), base.version);
         }

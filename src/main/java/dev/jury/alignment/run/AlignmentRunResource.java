@@ -102,7 +102,12 @@ public class AlignmentRunResource {
                     new MetricRow("Accuracy (95% CI)", accuracy(b), accuracy(a)),
                     new MetricRow("Cohen's κ (" + b.weighting() + ", 95% CI)", kappa(b), kappa(a)),
                     new MetricRow("Failed judge calls", String.valueOf(b.errors()), String.valueOf(a.errors())),
-                    new MetricRow("Train score", fixed(metrics.trainScoreBefore()), fixed(metrics.trainScoreAfter())));
+                    new MetricRow("Train score", score(metrics.trainScoreBefore()), score(metrics.trainScoreAfter())));
+        }
+
+        /** A train score, or a dash when the optimizer did not score on the train set (MemAlign's result). */
+        private static String score(Double v) {
+            return v == null ? "—" : fixed(v);
         }
 
         private static String accuracy(HeldOutMetrics m) {

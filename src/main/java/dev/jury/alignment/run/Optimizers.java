@@ -2,8 +2,8 @@ package dev.jury.alignment.run;
 
 import dev.jury.alignment.Optimizer;
 import dev.jury.alignment.fewshot.FewShotOptimizer;
+import dev.jury.alignment.memalign.MemAlignOptimizer;
 import dev.jury.judges.JudgeVersion;
-import dev.jury.alignment.simba.SimbaOptimizer;
 import dev.jury.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -14,11 +14,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Every {@link Optimizer} bean, by name; {@code simba} is the default. */
+/**
+ * Every {@link Optimizer} bean, by name; {@code memalign} is the default: its cost grows with the labels (N judge
+ * calls and one reflection call per 50 of them), not with a search as SIMBA's does.
+ */
 @ApplicationScoped
 public class Optimizers {
 
-    public static final String DEFAULT = SimbaOptimizer.NAME;
+    public static final String DEFAULT = MemAlignOptimizer.NAME;
 
     @Inject
     @Any
@@ -44,7 +47,8 @@ public class Optimizers {
 
     /**
      * The optimizer a run of {@code base} uses when none is named: few-shot for the offline embedded judge (it learns
-     * into its labelled memory; SIMBA would need an LLM to reflect with), else the default.
+     * into its labelled memory and chooses k on the train set without any LLM; MemAlign and SIMBA need an LLM to
+     * reflect with, and the offline judge does not read guidelines), else the default.
      */
     public String defaultFor(JudgeVersion base) {
         return base != null && base.isEmbedded() ? FewShotOptimizer.NAME : DEFAULT;

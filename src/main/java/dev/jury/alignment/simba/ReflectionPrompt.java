@@ -120,7 +120,7 @@ public final class ReflectionPrompt {
         return Optional.of(new Advice(said, advice.textValue()));
     }
 
-    static String stripFences(String text) {
+    public static String stripFences(String text) {
         if (!text.startsWith("```")) {
             return text;
         }
@@ -130,7 +130,8 @@ public final class ReflectionPrompt {
         return (closing < 0 ? body : body.substring(0, closing)).strip();
     }
 
-    private static void appendRubric(StringBuilder out, RubricSpec rubric) {
+    /** The rubric as the reflection model reads it (levels, failing side, threshold, guidelines, allowed values). */
+    public static void appendRubric(StringBuilder out, RubricSpec rubric) {
         if (rubric == null) {
             return;
         }

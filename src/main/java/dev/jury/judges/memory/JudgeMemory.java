@@ -1,23 +1,34 @@
 package dev.jury.judges.memory;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.jury.llm.embedded.EmbeddedTask;
 
 import java.util.List;
 
 /**
- * A judge version's labelled memory: examples with their human consensus labels, and how many of them to recall at
- * each call. Stored as data on the version (immutable like it); at every judge call of the version the
- * {@link #k()} examples most similar to the trace are retrieved ({@link MemoryRetriever}) — shown to an LLM judge as
- * worked examples, and voting for the offline embedded judge.
+ * A judge version's memory, MemAlign's two kinds in one value stored as data on the version (column
+ * {@code judge_version.memory}, immutable like the version):
+ * <ul>
+ *   <li><b>episodic</b>: labelled examples with their human consensus labels; at every judge call of the version the
+ *   {@link #k()} examples most similar to the trace are retrieved ({@link MemoryRetriever}) — shown to an LLM judge
+ *   as worked examples, and voting for the offline embedded judge;</li>
+ *   <li><b>semantic</b>: guidelines distilled from expert feedback, shown to an LLM judge at every call after the
+ *   rubric's own guidelines (the offline judge does not read them).</li>
+ * </ul>
+ * Guidelines live here rather than in a column of their own because they are made, kept, forgotten and exported
+ * together with the examples they came from; a memory without guidelines serialises exactly as before they existed.
  *
- * @param k         how many nearest examples each call recalls (at least 1)
- * @param weighting how they vote in the embedded judge: {@code similarity} or {@code uniform}
- * @param examples  the labelled examples, in the order they were added
+ * @param k          how many nearest examples each call recalls (at least 1)
+ * @param weighting  how they vote in the embedded judge: {@code similarity} or {@code uniform}
+ * @param examples   the labelled examples, in the order they were added
+ * @param guidelines the distilled guidelines, in the order they were learned
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record JudgeMemory(int k, String weighting, List<MemoryExample> examples) {
+public record JudgeMemory(int k, String weighting, List<MemoryExample> examples,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Guideline> guidelines) {
 
     /** MLflow's MemAlign retrieves 5 examples by default; Jury uses the same default. */
     public static final int DEFAULT_K = 5;
@@ -28,15 +39,35 @@ public record JudgeMemory(int k, String weighting, List<MemoryExample> examples)
         }
         weighting = EmbeddedTask.Weighting.parse(weighting == null ? "similarity" : weighting).id();
         examples = examples == null ? List.of() : List.copyOf(examples);
+        guidelines = guidelines == null ? List.of() : List.copyOf(guidelines);
+    }
+
+    /** A memory of examples only (no guidelines). */
+    public JudgeMemory(int k, String weighting, List<MemoryExample> examples) {
+        this(k, weighting, examples, List.of());
+    }
+
+    @JsonCreator
+    static JudgeMemory read(@com.fasterxml.jackson.annotation.JsonProperty("k") int k,
+                            @com.fasterxml.jackson.annotation.JsonProperty("weighting") String weighting,
+                            @com.fasterxml.jackson.annotation.JsonProperty("examples") List<MemoryExample> examples,
+                            @com.fasterxml.jackson.annotation.JsonProperty("guidelines") List<Guideline> guidelines) {
+        return new JudgeMemory(k, weighting, examples, guidelines);
     }
 
     public static JudgeMemory of(int k, EmbeddedTask.Weighting weighting, List<MemoryExample> examples) {
         return new JudgeMemory(k, weighting.id(), examples);
     }
 
+    /** No example and no guideline: the same as no memory. */
     @JsonIgnore
     public boolean isEmpty() {
-        return examples.isEmpty();
+        return examples.isEmpty() && guidelines.isEmpty();
+    }
+
+    /** The same memory with other guidelines. */
+    public JudgeMemory withGuidelines(List<Guideline> replacement) {
+        return new JudgeMemory(k, weighting, examples, replacement);
     }
 
     public int size() {
@@ -47,9 +78,11 @@ public record JudgeMemory(int k, String weighting, List<MemoryExample> examples)
         return EmbeddedTask.Weighting.parse(weighting);
     }
 
-    /** "240 examples, k = 5, similarity-weighted" for pages and logs. */
+    /** "240 examples, k = 5, similarity-weighted" (", 4 guidelines" when it has some) for pages and logs. */
     public String describe() {
         return examples.size() + " example" + (examples.size() == 1 ? "" : "s") + ", k = " + k + ", "
-                + (weightingKind() == EmbeddedTask.Weighting.SIMILARITY ? "similarity-weighted" : "unweighted");
+                + (weightingKind() == EmbeddedTask.Weighting.SIMILARITY ? "similarity-weighted" : "unweighted")
+                + (guidelines.isEmpty() ? "" : ", " + guidelines.size() + " guideline"
+                + (guidelines.size() == 1 ? "" : "s"));
     }
 }

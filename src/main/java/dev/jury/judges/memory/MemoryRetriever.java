@@ -34,8 +34,8 @@ public class MemoryRetriever {
      * {@code excludeTraceId} (may be null).
      */
     public List<MemoryIndex.Recalled> recall(JudgeMemory memory, String itemText, String excludeTraceId) {
-        if (memory == null || memory.isEmpty()) {
-            return List.of();
+        if (memory == null || memory.examples().isEmpty()) {
+            return List.of(); // no example (a memory of guidelines only): nothing to embed or recall
         }
         return index(memory).nearest(embeddings.embed(itemText), memory.k(), excludeTraceId);
     }

@@ -78,9 +78,9 @@ class AlignmentApiTest {
     void badRequestsNameTheField() {
         var data = new AlignmentTestData("openai-compatible").labelled(7, 5);
         given().contentType(ContentType.JSON).body(Map.of("optimizer", "gepa")).post(data.alignments())
-                .then().statusCode(422).body("detail", equalTo("Unknown optimizer 'gepa'; available: simba, few-shot."))
+                .then().statusCode(422).body("detail", equalTo("Unknown optimizer 'gepa'; available: memalign, few-shot, simba."))
                 .body("errors[0].field", equalTo("optimizer"));
-        given().contentType(ContentType.JSON).body(Map.of("params", Map.of("max_steps", 0))).post(data.alignments())
+        given().contentType(ContentType.JSON).body(Map.of("optimizer", "simba", "params", Map.of("max_steps", 0))).post(data.alignments())
                 .then().statusCode(422).body("errors[0].field", equalTo("params.max_steps"))
                 .body("detail", containsString("max_steps must be between 1 and 100"));
         given().contentType(ContentType.JSON).body(Map.of("params", Map.of("temperature", 1))).post(data.alignments())

@@ -17,7 +17,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.URL;
 import java.time.Duration;
-import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -49,6 +48,7 @@ class AlignmentBrowserTest {
             RestAssured.authentication = previous;
         }
         data.stubLearnableJudge(llm);
+        data.stubDistillation(llm);
         String judgePage = root + "experiments/" + data.experiment + "/judges/policy";
 
         try (var admin = new Browser()) {
@@ -61,10 +61,10 @@ class AlignmentBrowserTest {
             admin.screenshot("judge-page");
             type(driver, "reflection-model", "openai-compatible:/" + data.reflection);
             type(driver, "seed", "7");
-            for (var p : Map.of("param-batch-size", "8", "param-num-candidates", "2", "param-max-steps", "2",
-                    "param-max-demos", "0", "param-concurrency", "4").entrySet()) {
-                type(driver, p.getKey(), p.getValue());
-            }
+            // MemAlign is the default optimizer: its parameters and call budget are on the form
+            assertTrue(driver.findElement(By.id("param-retrieval-k")) != null);
+            assertTrue(driver.findElement(By.id("alignment-panel")).getText().contains("reflection calls on 20 train"),
+                    "the call budget is shown");
             driver.findElement(By.xpath("//button[normalize-space()='Start alignment']")).click();
 
             // the run page follows the job until it has finished, then links the comparison
@@ -72,12 +72,15 @@ class AlignmentBrowserTest {
                     ExpectedConditions.presenceOfElementLocated(By.partialLinkText("Compare v1 with v2")));
             String run = driver.findElement(By.tagName("main")).getText();
             assertTrue(run.contains("SUCCEEDED") || run.contains("Succeeded"), run);
+            assertTrue(run.contains("Distilled guidelines (1; memory of 20 examples)") && run.contains(AlignmentTestData.RULE),
+                    run);
             admin.screenshot("alignment-run");
             driver.findElement(By.partialLinkText("Compare v1 with v2")).click();
 
-            admin.waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("pre.diff")));
-            String diff = driver.findElement(By.cssSelector("pre.diff")).getText();
-            assertTrue(diff.contains("+ " + AlignmentTestData.RULE), diff);
+            // MemAlign leaves the instructions alone; what it learnt is the memory, guidelines with their traces
+            String guidelines = admin.waitFor().until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("ol[aria-label='Guidelines of version 2']"))).getText();
+            assertTrue(guidelines.contains(AlignmentTestData.RULE), guidelines);
             // the new version's held-out figures link back to the run that proved them
             assertTrue(driver.findElement(By.partialLinkText("alignment run #")).getAttribute("href")
                     .contains("/alignments/"));

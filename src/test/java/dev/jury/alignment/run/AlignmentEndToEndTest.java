@@ -41,7 +41,7 @@ class AlignmentEndToEndTest {
                 .body("data_set.ready", equalTo(true)).body("data_set.usable", equalTo(25))
                 .body("data_set.train", equalTo(20)).body("data_set.heldout", equalTo(5))
                 .body("data_set.negatives", equalTo(10)).body("data_set.alpha", equalTo(1.0f))
-                .body("optimizers.name", equalTo(List.of("simba", "few-shot")));
+                .body("optimizers.name", equalTo(List.of("memalign", "few-shot", "simba")));
 
         Number runId = given().contentType(ContentType.JSON).body(data.startBody()).post(data.alignments())
                 .then().statusCode(202).extract().path("run_id");

@@ -68,14 +68,15 @@ class AlignmentResourceTest {
         assertTrue(!html.contains("<script>alert(1)</script>"));
         assertTrue(html.contains("11 used (9 train, 2 held out)"), html);
         assertTrue(html.contains("Only 2 held-out traces"), html);
-        assertTrue(html.contains("name=\"p.max_steps\""), "SIMBA's parameters come from its schema");
+        assertTrue(html.contains("name=\"p.retrieval_k\""), "the default MemAlign's parameters come from its schema");
+        assertTrue(html.contains("reflection calls on 9 train traces (N + ⌈N / 50⌉)"), "and its call budget");
 
         // The panel is the same without the layout.
         given().get(page(data) + "/panel").then().statusCode(200).body(not(containsString("<html")))
                 .body(containsString("id=\"alignment-panel\""));
         // Switching the optimizer shows its parameters.
         given().get(page(data) + "?optimizer=few-shot").then().statusCode(200)
-                .body(containsString("Parameters of few-shot")).body(not(containsString("p.max_steps")));
+                .body(containsString("Parameters of few-shot")).body(not(containsString("p.retrieval_k")));
     }
 
     @Test

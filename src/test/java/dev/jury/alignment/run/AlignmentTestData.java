@@ -132,6 +132,16 @@ public final class AlignmentTestData {
                                 + "\"advice\": \"" + RULE + "\"}"))));
     }
 
+    /** MemAlign's distillation: the fake reflection model distils {@link #RULE}, citing the batch's first record. */
+    void stubDistillation(WireMockServer llm) {
+        llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).atPriority(0)
+                .withRequestBody(matchingJsonPath("$.model", WireMock.equalTo(reflection)))
+                .withRequestBody(matchingJsonPath("$.messages[0].content", containing("Distill guidelines")))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(completion("{\"guidelines\": [{\"text\": \"" + RULE
+                                + "\", \"source_ids\": [1]}]}"))));
+    }
+
     /** SIMBA small enough for a test: 2 steps of 8 examples, 2 samples each, rules only. */
     Map<String, Object> startBody() {
         return Map.of("optimizer", "simba", "reflection_model", "openai-compatible:/" + reflection, "seed", 7,

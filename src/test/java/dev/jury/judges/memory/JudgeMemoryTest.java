@@ -25,6 +25,21 @@ class JudgeMemoryTest {
         assertEquals("similarity", memory.weighting());
         assertEquals("", memory.examples().get(0).rationale());
         assertEquals("1 example, k = 5, similarity-weighted", memory.describe());
+        assertFalse(json.has("guidelines"), "a memory without guidelines is stored exactly as before they existed");
+    }
+
+    @Test
+    void guidelinesKeepTheirSourcesThroughTheColumn() throws Exception {
+        var memory = new JudgeMemory(3, "uniform", List.of(), List.of(
+                new Guideline(" Refunds need a receipt. ", List.of("t-1", "t-2", "t-1"))));
+        assertEquals(new Guideline("Refunds need a receipt.", List.of("t-1", "t-2")), memory.guidelines().get(0));
+        assertFalse(memory.isEmpty(), "guidelines alone are a memory");
+        var json = JSON.valueToTree(memory);
+        assertEquals(memory, JSON.treeToValue(json, JudgeMemory.class));
+        assertEquals("0 examples, k = 3, unweighted, 1 guideline", memory.describe());
+        assertEquals(List.of("t-1", "t-2", "t-9"),
+                memory.guidelines().get(0).withSources(List.of("t-2", "t-9")).sourceTraceIds());
+        assertThrows(IllegalArgumentException.class, () -> new Guideline("  ", List.of()));
     }
 
     @Test

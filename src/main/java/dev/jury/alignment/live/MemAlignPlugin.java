@@ -1,0 +1,82 @@
+package dev.jury.alignment.live;
+
+import dev.jury.alignment.AlignmentContext;
+import dev.jury.alignment.AlignmentExample;
+import dev.jury.alignment.AlignmentResult;
+import dev.jury.alignment.JudgeProgram;
+import dev.jury.alignment.Optimizer;
+import dev.jury.alignment.ParameterSpec;
+import dev.jury.alignment.memalign.MemAlignOptimizer;
+import dev.jury.alignment.memalign.MemAlignParameters;
+import dev.jury.judges.JudgeCaller;
+import dev.jury.judges.JudgeVersion;
+import dev.jury.llm.LlmClient;
+import dev.jury.llm.embedded.EmbeddingService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code memalign} optimizer bean (the default): {@link MemAlignOptimizer} with live judge calls, the run's
+ * reflection model distilling guidelines, and the in-process embedding model for de-duplication (the same model the
+ * judge's memory is recalled with).
+ */
+@ApplicationScoped
+public class MemAlignPlugin implements Optimizer {
+
+    @Inject
+    JudgeCaller caller;
+
+    @Inject
+    LlmClient llm;
+
+    @Inject
+    EmbeddingService embeddings;
+
+    @Override
+    public String name() {
+        return MemAlignOptimizer.NAME;
+    }
+
+    @Override
+    public String description() {
+        return "MemAlign (MLflow): the reflection model distils guidelines from the experts' feedback, and the "
+                + "labelled traces become a memory recalled at every call; no search, so a few calls.";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return MemAlignParameters.SCHEMA;
+    }
+
+    @Override
+    public boolean usesReflectionModel() {
+        return true;
+    }
+
+    @Override
+    public Optional<String> budget(Map<String, Number> params, int trainSize) {
+        if (trainSize < 1) {
+            return Optional.empty();
+        }
+        MemAlignParameters p = MemAlignParameters.from(params);
+        return Optional.of(String.format(Locale.ROOT, "At most %,d judge calls and %,d reflection calls on %d train "
+                        + "traces (%s + ⌈N / %d⌉).", p.judgeCalls(trainSize), p.maxDistillationCalls(trainSize),
+                trainSize, p.scoreBase() ? "N" : "0", p.distillationBatchSize()));
+    }
+
+    @Override
+    public AlignmentResult align(JudgeVersion base, List<AlignmentExample> train, AlignmentContext ctx) {
+        LiveRun run = ctx.attribute(LiveRun.class).orElseGet(() -> new LiveRun(null, null, null));
+        var params = MemAlignParameters.from(Plugins.withEvaluationTemperature(ctx.parameters(), base));
+        String reflectionModel = run.reflectionModel().orElse(base.model);
+        JudgeCaller.Setup setup = JudgeCaller.Setup.of(base);
+        return new MemAlignOptimizer(params, new LiveJudgeRunner(caller, setup, run),
+                new LiveDistillationModel(llm, reflectionModel, run), embeddings)
+                .align(JudgeProgram.of(base.instructions, base.demos(), base.memory()), setup.rubric(), train, ctx);
+    }
+}
