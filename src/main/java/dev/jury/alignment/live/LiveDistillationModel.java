@@ -4,10 +4,7 @@ import dev.jury.alignment.memalign.DistillationModel;
 import dev.jury.alignment.memalign.DistillationPrompt;
 import dev.jury.alignment.memalign.DistillationRequest;
 import dev.jury.alignment.memalign.DistilledGuideline;
-import dev.jury.llm.ChatMessage;
-import dev.jury.llm.ChatRequest;
 import dev.jury.llm.LlmClient;
-import dev.jury.llm.LlmException;
 
 import java.util.List;
 import java.util.Objects;
@@ -32,15 +29,7 @@ public final class LiveDistillationModel implements DistillationModel {
     @Override
     public List<DistilledGuideline> distill(DistillationRequest request) {
         DistillationPrompt.Messages messages = DistillationPrompt.build(request);
-        String reply;
-        try {
-            reply = llm.chat(new ChatRequest(model, List.of(ChatMessage.system(messages.system()),
-                    ChatMessage.user(messages.user())), null, null, null, null, run.jobId())).text();
-            run.succeeded();
-        } catch (LlmException e) {
-            run.fault("distillation", e);
-            throw e;
-        }
+        String reply = run.ask(llm, model, messages.system(), messages.user(), "distillation");
         return DistillationPrompt.parse(reply);
     }
 }

@@ -4,12 +4,8 @@ import dev.jury.alignment.simba.Advice;
 import dev.jury.alignment.simba.ReflectionModel;
 import dev.jury.alignment.simba.ReflectionPrompt;
 import dev.jury.alignment.simba.ReflectionRequest;
-import dev.jury.llm.ChatMessage;
-import dev.jury.llm.ChatRequest;
 import dev.jury.llm.LlmClient;
-import dev.jury.llm.LlmException;
 
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,15 +29,7 @@ public final class LiveReflectionModel implements ReflectionModel {
     @Override
     public Optional<Advice> reflect(ReflectionRequest request) {
         ReflectionPrompt.Messages messages = ReflectionPrompt.build(request);
-        String reply;
-        try {
-            reply = llm.chat(new ChatRequest(model, List.of(ChatMessage.system(messages.system()),
-                    ChatMessage.user(messages.user())), null, null, null, null, run.jobId())).text();
-            run.succeeded();
-        } catch (LlmException e) {
-            run.fault("reflection", e);
-            throw e;
-        }
+        String reply = run.ask(llm, model, messages.system(), messages.user(), "reflection");
         return ReflectionPrompt.parse(reply);
     }
 }

@@ -1,8 +1,12 @@
 package dev.jury.alignment.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jury.llm.ChatMessage;
+import dev.jury.llm.ChatRequest;
+import dev.jury.llm.LlmClient;
 import dev.jury.llm.LlmException;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -65,6 +69,24 @@ public final class LiveRun {
 
     public boolean failed() {
         return failure.get() != null;
+    }
+
+    /**
+     * One call of a helper model of the run (reflection, distillation) at the provider's default temperature, recorded
+     * under the run's job; a provider fault counts on the fault watch before it is rethrown.
+     *
+     * @param what the call's role in the log, e.g. {@code reflection}
+     */
+    String ask(LlmClient llm, String model, String system, String user, String what) {
+        try {
+            String reply = llm.chat(new ChatRequest(model, List.of(ChatMessage.system(system), ChatMessage.user(user)),
+                    null, null, null, null, jobId)).text();
+            succeeded();
+            return reply;
+        } catch (LlmException e) {
+            fault(what, e);
+            throw e;
+        }
     }
 
     void succeeded() {
