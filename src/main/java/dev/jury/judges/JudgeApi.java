@@ -140,7 +140,8 @@ public class JudgeApi {
         JudgeVersion created = judges.forget(exp, name, version, request.traceIds(), request.guidelines(),
                 user.username());
         return Response.created(URI.create("/api/v1/experiments/" + exp + "/judges/" + created.judge.name
-                + "?version=" + created.version)).entity(view(exp, created)).build();
+                + "?version=" + created.version))
+                .entity(view(exp, judges.resolve(exp, name, String.valueOf(created.version)))).build();
     }
 
     private JudgeVersionView view(String exp, JudgeVersion v) {
