@@ -105,7 +105,8 @@ public class AlignmentHandler implements JobHandler {
 
         JudgeVersion base = loaded.base();
         DataSet ds = loaded.dataSet();
-        Optimizer optimizer = MemoryAddition.NAME.equals(run.optimizer) ? new MemoryAddition()
+        Optimizer optimizer = MemoryAddition.NAME.equals(run.optimizer) ? new MemoryAddition(optimizers.get(
+                dev.jury.alignment.memalign.MemAlignOptimizer.NAME))
                 : optimizers.get(run.optimizer);
         Map<String, Object> params = json.convertValue(run.params, Map.class);
         int concurrency = params.get("concurrency") instanceof Number n ? Math.max(1, n.intValue()) : 8;

@@ -164,6 +164,17 @@ public class AlignmentRunService {
      *                          there is no new consensus label, no held-out trace, or the judge's model cannot be called
      */
     public Started addToMemory(String experiment, String name, String version, String actor) {
+        return addToMemory(experiment, name, version, false, null, actor);
+    }
+
+    /**
+     * As {@link #addToMemory(String, String, String, String)}; with {@code distil}, the run also distils guidelines
+     * from the new labels through the reflection model ({@code reflectionModel}, else
+     * {@code jury.alignment.reflection-model}, else the judge's model): MemAlign with no judge call and one batch
+     * holding every new label (at most 500 a call), guidelines capped at the larger of 20 and the version's count.
+     */
+    public Started addToMemory(String experiment, String name, String version, boolean distil, String reflectionModel,
+                               String actor) {
         if (version == null || !version.strip().matches("[0-9]{1,9}")) {
             throw ProblemException.notFound("Judge '" + name + "' in experiment '" + experiment + "' has no version '"
                     + (version == null ? "" : version.length() > 20 ? version.substring(0, 20) + "…" : version)
@@ -221,14 +232,44 @@ public class AlignmentRunService {
                 now.rubricVersion(), null, additions, heldout, now.alpha(), now.alphaLevel(), now.alphaNote(),
                 List.of(), warnings);
 
+        double temperature = origin != null && origin.params != null
+                && origin.params.has(Plugins.EVALUATION_TEMPERATURE)
+                ? origin.params.get(Plugins.EVALUATION_TEMPERATURE).asDouble() : Plugins.evaluationTemperature(base);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put(Plugins.EVALUATION_TEMPERATURE, temperature);
+        String reflection = null;
+        if (distil) {
+            reflection = blank(reflectionModel) ? providers.defaultReflectionModel().orElse(base.model)
+                    : reflectionModel.strip();
+            try {
+                ModelUri uri = ModelUri.parse(reflection);
+                reflection = uri.toString();
+                if (LlmProviders.isEmbedded(reflection)) {
+                    throw ProblemException.invalid("reflection_model", "Distilling needs an LLM as the reflection "
+                            + "model; " + reflection + " is the small offline judge.");
+                }
+                String named = reflection;
+                models.missingConfiguration(uri.provider()).ifPresent(m -> {
+                    throw ProblemException.invalid("reflection_model", "The reflection model " + named
+                            + " cannot be called: " + m);
+                });
+            } catch (InvalidModelUriException e) {
+                throw ProblemException.invalid("reflection_model", e.getMessage());
+            }
+            params.put("retrieval_k", memory.k());
+            params.put("max_guidelines", Math.min(200, Math.max(20, memory.guidelines().size())));
+            params.put("distillation_batch_size", Math.max(1, Math.min(500, additions.size())));
+            params.put("score_base", 0);
+            params.put("only_mistakes", 0);
+            params.put("seed", seed);
+        }
         AlignmentRun run = new AlignmentRun();
         run.experimentId = base.judge.experimentId;
         run.judgeId = base.judge.id;
         run.baseVersionId = base.id;
         run.optimizer = MemoryAddition.NAME;
-        run.params = json.valueToTree(Map.of(Plugins.EVALUATION_TEMPERATURE, origin != null
-                && origin.params != null && origin.params.has(Plugins.EVALUATION_TEMPERATURE)
-                ? origin.params.get(Plugins.EVALUATION_TEMPERATURE).asDouble() : Plugins.evaluationTemperature(base)));
+        run.params = json.valueToTree(params);
+        run.reflectionModel = reflection;
         run.seed = seed;
         run.heldoutFraction = fraction;
         run.rebalance = false;

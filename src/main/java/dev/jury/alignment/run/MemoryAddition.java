@@ -25,6 +25,17 @@ public final class MemoryAddition implements Optimizer {
 
     public static final String NAME = "memory-add";
 
+    private final Optimizer memalign;
+
+    /**
+     * @param memalign the {@code memalign} optimizer, used only by a run that asked for distillation (it has a
+     *                 reflection model): it then distils guidelines from the new labels — no judge call, one
+     *                 distillation call per batch, the batch sized to hold them all — and appends them likewise
+     */
+    public MemoryAddition(Optimizer memalign) {
+        this.memalign = memalign;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -42,6 +53,13 @@ public final class MemoryAddition implements Optimizer {
 
     @Override
     public AlignmentResult align(JudgeVersion base, List<AlignmentExample> train, AlignmentContext ctx) {
+        boolean distil = ctx.attribute(dev.jury.alignment.live.LiveRun.class)
+                .flatMap(dev.jury.alignment.live.LiveRun::reflectionModel).isPresent();
+        if (distil && memalign != null) {
+            ctx.log().info("Distilling guidelines from the " + train.size() + " new labels with the reflection "
+                    + "model, then adding them to the memory.");
+            return memalign.align(base, train, ctx);
+        }
         return extend(JudgeProgram.of(base.instructions, base.demos(), base.memory()), train, ctx);
     }
 

@@ -8,6 +8,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -15,7 +16,8 @@ import java.net.URI;
 
 /**
  * "Add new labels to memory" as JSON: starts a {@code memory-add} alignment run from version {@code n}
- * ({@link AlignmentRunService#addToMemory}); the run is then read, cancelled and shown like any alignment run.
+ * ({@link AlignmentRunService#addToMemory}); {@code ?distill=true[&reflection_model=…]} also distils guidelines from the
+ * new labels (one reflection call per 500 of them). The run is then read, cancelled and shown like any alignment run.
  * Admins only.
  */
 @Path("/api/v1/experiments/{exp}/judges/{name}/versions/{version}/memory/additions")
@@ -32,8 +34,10 @@ public class MemoryAdditionApi {
     /** 202 with the run and job ids; 404 for an unknown version; 422 problem+json when there is nothing to add. */
     @POST
     public Response add(@PathParam("exp") String exp, @PathParam("name") String name,
-                        @PathParam("version") String version) {
-        var started = runs.addToMemory(exp, name, version, user.username());
+                        @PathParam("version") String version, @QueryParam("distill") Boolean distill,
+                        @QueryParam("reflection_model") String reflectionModel) {
+        var started = runs.addToMemory(exp, name, version, distill != null && distill, reflectionModel,
+                user.username());
         return Response.accepted(new AlignmentApi.Started(started.runId(), started.jobId(), "QUEUED"))
                 .location(URI.create("/api/v1/alignments/" + started.runId())).build();
     }

@@ -168,6 +168,37 @@ class MemoryAdditionApiTest {
     }
 
     @Test
+    void onRequestTheNewLabelsAreAlsoDistilledInOneReflectionCall() throws Exception {
+        var data = new AlignmentTestData("openai-compatible").labelled(15, 10);
+        data.stubLearnableJudge(llm);
+        data.stubDistillation(llm);
+        Number first = given().contentType(ContentType.JSON).body(Map.of("optimizer", "memalign",
+                        "reflection_model", "openai-compatible:/" + data.reflection, "seed", 7,
+                        "params", Map.of("max_guidelines", 0, "score_base", 0, "retrieval_k", 4)))
+                .post(data.alignments()).then().statusCode(202).extract().path("run_id");
+        AlignmentTestData.awaitFinished(first.longValue(), Duration.ofSeconds(120))
+                .body("status", equalTo("SUCCEEDED")).body("result_version", equalTo(2));
+        luggage(data, List.of(List.of("no", "no"), List.of("no", "no")));
+
+        given().queryParam("distill", true).queryParam("reflection_model", "nowhere:/model")
+                .post(additions(data, 2)).then().statusCode(422).body("errors[0].field", equalTo("reflection_model"));
+        llm.resetRequests();
+        Number runId = given().queryParam("distill", true)
+                .queryParam("reflection_model", "openai-compatible:/" + data.reflection)
+                .post(additions(data, 2)).then().statusCode(202).extract().path("run_id");
+        var finished = AlignmentTestData.awaitFinished(runId.longValue(), Duration.ofSeconds(120));
+        finished.body("status", equalTo("SUCCEEDED")).body("optimizer", equalTo("memory-add"))
+                .body("result_version", equalTo(3)).body("metrics.memory_examples", equalTo(22));
+        // 5 held-out before + 1 distillation call for the 2 new labels + 5 held-out after
+        assertEquals(11, ((Number) finished.extract().path("llm_calls")).intValue());
+        var v3 = given().get("/api/v1/experiments/" + data.experiment + "/judges/policy?version=3")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(AlignmentTestData.RULE), v3.getList("memory.guidelines.text"));
+        assertEquals(4, v3.getInt("memory.k"));
+        assertEquals(2, v3.getInt("tags.memory_examples_added"));
+    }
+
+    @Test
     void unknownVersionsAre404() {
         var data = new AlignmentTestData("openai-compatible");
         given().post(additions(data, 9)).then().statusCode(404)
