@@ -199,6 +199,35 @@ class MemoryAdditionApiTest {
     }
 
     @Test
+    void theVersionPageButtonStartsTheRunOrSaysWhyNot() throws Exception {
+        var data = new AlignmentTestData("openai-compatible").labelled(15, 10);
+        data.stubLearnableJudge(llm);
+        String page = "/experiments/" + data.experiment + "/judges/policy/versions/";
+        String action = "/experiments/" + data.experiment + "/judges/policy/alignment/memory-additions";
+        Number first = given().contentType(ContentType.JSON).body(Map.of("optimizer", "memalign",
+                        "reflection_model", "openai-compatible:/" + data.reflection, "seed", 7,
+                        "params", Map.of("max_guidelines", 0, "score_base", 0)))
+                .post(data.alignments()).then().statusCode(202).extract().path("run_id");
+        AlignmentTestData.awaitFinished(first.longValue(), Duration.ofSeconds(120)).body("result_version", equalTo(2));
+        luggage(data, List.of(List.of("no", "no")));
+        io.restassured.response.Response v2 = given().get(page + "2");
+        v2.then().statusCode(200).body(containsString("aria-label=\"Add new labels to memory\""));
+        var token = java.util.regex.Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(v2.asString());
+        assertTrue(token.find(), "no CSRF token on the version page");
+        // v1 has no memory: back to its page with the reason, nothing started
+        given().redirects().follow(false).cookies(v2.getCookies()).formParam("csrf-token", token.group(1))
+                .formParam("version", "1").post(action).then().statusCode(303)
+                .header("Location", containsString(page + "1"));
+        String location = given().redirects().follow(false).cookies(v2.getCookies())
+                .formParam("csrf-token", token.group(1)).formParam("version", "2").post(action).then()
+                .statusCode(303).header("Location", containsString("/alignments/")).extract().header("Location");
+        long runId = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        AlignmentTestData.awaitFinished(runId, Duration.ofSeconds(120)).body("status", equalTo("SUCCEEDED"))
+                .body("optimizer", equalTo("memory-add")).body("result_version", equalTo(3))
+                .body("metrics.memory_examples", equalTo(21));
+    }
+
+    @Test
     void unknownVersionsAre404() {
         var data = new AlignmentTestData("openai-compatible");
         given().post(additions(data, 9)).then().statusCode(404)
