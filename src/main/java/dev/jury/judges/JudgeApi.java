@@ -119,6 +119,31 @@ public class JudgeApi {
         return VersionSummary.of(versions, aliases);
     }
 
+    /** The body of {@code POST …/versions/{n}/memory/forget}: memory examples by trace id, guidelines by text. */
+    public record Forget(List<String> traceIds, List<String> guidelines) {
+    }
+
+    /**
+     * "Forget": a new version made from version {@code n} without the chosen memory examples and guidelines; 201
+     * with the new version. No LLM call. Admins only.
+     */
+    @POST
+    @Path("{name}/versions/{version}/memory/forget")
+    @RolesAllowed(Roles.ADMIN)
+    public Response forget(@PathParam("exp") String exp, @PathParam("name") String name,
+                           @PathParam("version") String version, Forget body) {
+        if (!version.strip().matches("[0-9]{1,9}")) {
+            throw ProblemException.notFound("Judge '" + name + "' has no version '"
+                    + (version.length() > 20 ? version.substring(0, 20) + "…" : version) + "'.");
+        }
+        Forget request = body == null ? new Forget(null, null) : body;
+        JudgeVersion created = judges.forget(exp, name, version, request.traceIds(), request.guidelines(),
+                user.username());
+        return Response.created(URI.create("/api/v1/experiments/" + exp + "/judges/" + created.judge.name
+                + "?version=" + created.version))
+                .entity(view(exp, judges.resolve(exp, name, String.valueOf(created.version)))).build();
+    }
+
     private JudgeVersionView view(String exp, JudgeVersion v) {
         return JudgeVersionView.of(exp, v, judges.aliases(v.judge.id).getOrDefault(v.version, List.of()));
     }

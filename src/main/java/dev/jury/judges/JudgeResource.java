@@ -165,7 +165,8 @@ public class JudgeResource {
      *
      * @param more examples not listed
      */
-    public record MemoryView(String summary, int k, List<MemoryRow> examples, int more) {
+    public record MemoryView(String summary, int k, List<MemoryRow> examples, int more,
+                             List<dev.jury.judges.memory.Guideline> guidelines) {
 
         static final int LISTED = 100;
 
@@ -175,7 +176,8 @@ public class JudgeResource {
             }
             List<MemoryRow> rows = memory.examples().stream().limit(LISTED).map(e -> new MemoryRow(e.traceId(),
                     e.value(), e.rationale(), excerpt(e.text()))).toList();
-            return new MemoryView(memory.describe(), memory.k(), rows, memory.size() - rows.size());
+            return new MemoryView(memory.describe(), memory.k(), rows, memory.size() - rows.size(),
+                    memory.guidelines());
         }
     }
 
@@ -271,6 +273,38 @@ public class JudgeResource {
         List<DemoView> demos = demoViews(v);
         return Templates.version(experiment, v, aliases, describe(v.inferenceParams), describe(v.tags), demos,
                 MemoryView.of(v.memory()));
+    }
+
+    /**
+     * "Forget" from the version page: the checked memory examples and guidelines are left out of a new version
+     * (Post/Redirect/Get to it); a refusal goes back to this version with the reason as the flash message.
+     */
+    @POST
+    @Path("{name}/versions/{version}/forget")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response forget(@PathParam("exp") String exp, @PathParam("name") String name,
+                           @PathParam("version") String version, @RestForm("trace_id") List<String> traceIds,
+                           @RestForm("guideline") List<String> guidelines) {
+        String page = "/experiments/" + exp + "/judges/" + name + "/versions/";
+        if (!version.matches("[0-9]{1,9}")) {
+            throw ProblemException.notFound("Judge '" + name + "' in experiment '" + exp + "' has no version '"
+                    + version + "'.");
+        }
+        try {
+            JudgeVersion created = judges.forget(exp, name, version, traceIds, guidelines, user.username());
+            int examples = traceIds == null ? 0 : (int) traceIds.stream().filter(t -> t != null && !t.isBlank())
+                    .distinct().count();
+            int rules = guidelines == null ? 0 : (int) guidelines.stream().filter(t -> t != null && !t.isBlank())
+                    .distinct().count();
+            return Flash.redirect(page + created.version, "Version " + created.version + " created from version "
+                    + version + " without " + examples + (examples == 1 ? " memory example" : " memory examples")
+                    + " and " + rules + (rules == 1 ? " guideline" : " guidelines") + "; it is not registered.");
+        } catch (ProblemException e) {
+            if (e.status() != 422) {
+                throw e;
+            }
+            return Flash.redirect(page + version, "Nothing was forgotten: " + e.getMessage());
+        }
     }
 
     private TemplateInstance listPage(String exp, JudgeForm form) {

@@ -174,6 +174,67 @@ public class JudgeService {
     }
 
     /**
+     * "Forget": the next version of the judge, made from {@code version} without the memory examples of
+     * {@code traceIds} and without the guidelines whose text is in {@code guidelines}; instructions, demos, k and
+     * everything else are kept. No LLM call; the source version is not touched. Audited as {@code judge.memory_forgotten}.
+     *
+     * @throws ProblemException 404 for an unknown experiment, judge or version; 422 when the version has no memory,
+     *                          nothing is chosen, or a chosen trace id or guideline is not in the memory
+     */
+    public JudgeVersion forget(String experimentName, String name, String version, List<String> traceIds,
+                               List<String> guidelines, String actor) {
+        JudgeVersion source = resolve(experimentName, name, version);
+        JudgeMemory memory = source.memory();
+        if (memory == null || memory.isEmpty()) {
+            throw ProblemException.invalid("version", "Version " + source.version + " of judge '" + name
+                    + "' has no memory to forget from.");
+        }
+        List<String> traces = traceIds == null ? List.of() : traceIds.stream().filter(java.util.Objects::nonNull)
+                .map(String::strip).filter(t -> !t.isEmpty()).distinct().toList();
+        List<String> texts = guidelines == null ? List.of() : guidelines.stream().filter(java.util.Objects::nonNull)
+                .map(String::strip).filter(t -> !t.isEmpty()).distinct().toList();
+        if (traces.isEmpty() && texts.isEmpty()) {
+            throw ProblemException.invalid("trace_ids", "Choose the memory examples (trace_ids) or guidelines to "
+                    + "forget.");
+        }
+        List<dev.jury.web.Problem.FieldError> errors = new java.util.ArrayList<>();
+        java.util.Set<String> held = new java.util.HashSet<>();
+        memory.examples().forEach(e -> held.add(e.traceId()));
+        List<String> unknownTraces = traces.stream().filter(t -> !held.contains(t)).toList();
+        if (!unknownTraces.isEmpty()) {
+            errors.add(dev.jury.web.Problem.FieldError.field("trace_ids", "Not in the memory of version "
+                    + source.version + ": trace " + String.join(", ", unknownTraces.stream().limit(20)
+                    .map(JudgeService::abbreviate).toList()) + (unknownTraces.size() > 20 ? ", …" : "") + "."));
+        }
+        java.util.Set<String> known = new java.util.HashSet<>();
+        memory.guidelines().forEach(g -> known.add(g.text()));
+        List<String> unknownTexts = texts.stream().filter(t -> !known.contains(t)).toList();
+        if (!unknownTexts.isEmpty()) {
+            errors.add(dev.jury.web.Problem.FieldError.field("guidelines", "Not a guideline of version "
+                    + source.version + ": '" + abbreviate(unknownTexts.get(0)) + "'"
+                    + (unknownTexts.size() > 1 ? " and " + (unknownTexts.size() - 1) + " more" : "") + "."));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors.get(0).message(), errors);
+        }
+        JudgeMemory kept = memory.forget(traces, texts);
+        Map<String, Object> tags = new java.util.LinkedHashMap<>();
+        tags.put("memory_change", "forget");
+        tags.put("base_version", source.version);
+        tags.put("forgotten_examples", traces.size());
+        tags.put("forgotten_guidelines", texts.size());
+        tags.put("memory_examples", kept.size());
+        JudgeVersion created = deriveVersion(source.id, source.instructions, source.demos(),
+                kept.isEmpty() ? null : kept, tags, actor);
+        audit.record(actor, "judge.memory_forgotten", AUDIT_TARGET, auditId(experimentName, source.judge.name),
+                "Version " + created.version + " forgets, from version " + source.version + ", the examples of "
+                        + (traces.isEmpty() ? "no trace" : "traces " + String.join(", ", traces)) + " and "
+                        + texts.size() + (texts.size() == 1 ? " guideline" : " guidelines")
+                        + (texts.isEmpty() ? "" : ": " + String.join(" | ", texts)));
+        return created;
+    }
+
+    /**
      * Points {@code alias} of the judge at {@code version}, recording the move in the alias history and the audit
      * trail (the registry uses this for {@code registered}; creating versions moves {@code latest}).
      *

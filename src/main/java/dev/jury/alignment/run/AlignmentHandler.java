@@ -105,7 +105,9 @@ public class AlignmentHandler implements JobHandler {
 
         JudgeVersion base = loaded.base();
         DataSet ds = loaded.dataSet();
-        Optimizer optimizer = optimizers.get(run.optimizer);
+        Optimizer optimizer = MemoryAddition.NAME.equals(run.optimizer) ? new MemoryAddition(optimizers.get(
+                dev.jury.alignment.memalign.MemAlignOptimizer.NAME))
+                : optimizers.get(run.optimizer);
         Map<String, Object> params = json.convertValue(run.params, Map.class);
         int concurrency = params.get("concurrency") instanceof Number n ? Math.max(1, n.intValue()) : 8;
         double evaluationTemperature = params.get(Plugins.EVALUATION_TEMPERATURE) instanceof Number n
@@ -328,6 +330,10 @@ public class AlignmentHandler implements JobHandler {
             tags.put("memory_examples", result.program().memory().size());
             tags.put("memory_k", result.program().memory().k());
             tags.put("memory_weighting", result.program().memory().weighting());
+        }
+        if (MemoryAddition.NAME.equals(run.optimizer) && result.program().memory() != null) {
+            tags.put("memory_examples_added", result.program().memory().size()
+                    - (base.memory() == null ? 0 : base.memory().size()));
         }
         if (run.rebalance && ds.rebalanced() != null) {
             tags.put("rebalanced", ds.rebalanced().describe());

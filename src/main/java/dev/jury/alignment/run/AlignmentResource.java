@@ -159,6 +159,27 @@ public class AlignmentResource {
         return refused(panel(exp, name, form, errors, "Not started: check the marked fields."), htmx);
     }
 
+    /**
+     * "Add new labels to memory" from the version page: starts the {@code memory-add} run and redirects to its page;
+     * a refusal goes back to the version page with the reason as the flash message.
+     */
+    @POST
+    @Path("memory-additions")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response addToMemory(@PathParam("exp") String exp, @PathParam("name") String name,
+                                @org.jboss.resteasy.reactive.RestForm("version") String version) {
+        try {
+            var started = runs.addToMemory(exp, name, version, user.username());
+            return Response.seeOther(URI.create("/alignments/" + started.runId())).build();
+        } catch (ProblemException e) {
+            if (e.status() != 422) {
+                throw e;
+            }
+            return dev.jury.web.Flash.redirect("/experiments/" + exp + "/judges/" + name + "/versions/" + version,
+                    "Nothing was added to the memory: " + e.getMessage());
+        }
+    }
+
     /** 422 for a plain form post; 200 for htmx, which swaps only successful answers into the panel. */
     private static Response refused(Panel panel, boolean htmx) {
         return Response.status(htmx ? 200 : 422).entity(htmx ? Templates.page$panel(panel) : Templates.page(panel))

@@ -153,6 +153,142 @@ public class AlignmentRunService {
         return new Started(run.id, run.jobId);
     }
 
+    /**
+     * "Add new labels to memory": enqueues a {@code memory-add} run that makes the next version from {@code version}
+     * with the consensus labels (the alignment data set's rules: current, valid, strict majority or adjudication) of
+     * the traces not yet in its memory, and scores both on the held-out traces. The held-out traces are those of the
+     * alignment run that made {@code version} (tag {@code alignment_run_id}), so before/after stay comparable and they
+     * never enter the memory; a version made otherwise holds out a fresh seeded split of the traces not in its memory.
+     *
+     * @throws ProblemException 404 for an unknown experiment, judge or version; 422 when the version has no memory,
+     *                          there is no new consensus label, no held-out trace, or the judge's model cannot be called
+     */
+    public Started addToMemory(String experiment, String name, String version, String actor) {
+        return addToMemory(experiment, name, version, false, null, actor);
+    }
+
+    /**
+     * As {@link #addToMemory(String, String, String, String)}; with {@code distil}, the run also distils guidelines
+     * from the new labels through the reflection model ({@code reflectionModel}, else
+     * {@code jury.alignment.reflection-model}, else the judge's model): MemAlign with no judge call and one batch
+     * holding every new label (at most 500 a call), guidelines capped at the larger of 20 and the version's count.
+     */
+    public Started addToMemory(String experiment, String name, String version, boolean distil, String reflectionModel,
+                               String actor) {
+        if (version == null || !version.strip().matches("[0-9]{1,9}")) {
+            throw ProblemException.notFound("Judge '" + name + "' in experiment '" + experiment + "' has no version '"
+                    + (version == null ? "" : version.length() > 20 ? version.substring(0, 20) + "…" : version)
+                    + "'.");
+        }
+        JudgeVersion base = judges.resolve(experiment, name, version.strip());
+        var memory = base.memory();
+        if (memory == null || memory.isEmpty() || memory.examples().isEmpty()) {
+            throw ProblemException.invalid("version", "Version " + base.version + " of judge '" + base.judge.name
+                    + "' has no labelled memory to add to; align it with memalign or few-shot first.");
+        }
+        models.missingConfiguration(base.modelUri().provider()).ifPresent(m -> {
+            throw ProblemException.invalid("model", "The judge's model cannot be called: " + m);
+        });
+        AlignmentRun origin = base.tags == null || !(base.tags.get("alignment_run_id") instanceof Number id) ? null
+                : AlignmentRun.findById(id.longValue());
+        long seed = origin == null ? DEFAULT_SEED : origin.seed;
+        double fraction = origin == null ? DataSetRequest.DEFAULT_HELDOUT_FRACTION : origin.heldoutFraction;
+        DataSet now = dataSets.build(base, origin == null ? null : origin.rubricVersion, false, fraction, seed);
+        java.util.Set<Long> heldoutIds = new java.util.HashSet<>();
+        if (origin != null) {
+            try {
+                json.treeToValue(origin.dataSet, DataSet.class).heldout().forEach(i -> heldoutIds.add(i.traceId()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("alignment run " + origin.id + " has an unreadable data set", e);
+            }
+        } else {
+            now.heldout().forEach(i -> heldoutIds.add(i.traceId()));
+        }
+        java.util.Set<String> inMemory = new java.util.HashSet<>();
+        memory.examples().forEach(e -> inMemory.add(e.traceId()));
+        List<DataSet.Item> heldout = now.items().stream().filter(i -> heldoutIds.contains(i.traceId())
+                && !inMemory.contains(String.valueOf(i.traceId()))).toList();
+        List<DataSet.Item> additions = now.items().stream().filter(i -> !heldoutIds.contains(i.traceId())
+                && !inMemory.contains(String.valueOf(i.traceId()))).toList();
+        if (additions.isEmpty()) {
+            throw ProblemException.invalid("version", "No new consensus label to add: the " + now.items().size()
+                    + " traces with a consensus label named '" + base.judge.name + "' are in the memory of version "
+                    + base.version + " or held out" + (now.disagreements() == 0 ? "" : " (" + now.disagreements()
+                    + " traces in disagreement were left out)") + ".");
+        }
+        if (heldout.isEmpty()) {
+            throw ProblemException.invalid("version", "No held-out trace with a consensus label is left to score "
+                    + "version " + base.version + " and its successor on; nothing was added.");
+        }
+        List<String> warnings = new ArrayList<>();
+        if (heldout.size() < DataSetRequest.MIN_HELDOUT) {
+            warnings.add("Only " + heldout.size() + " held-out traces: the before/after numbers are noisy.");
+        }
+        List<DataSet.Item> items = new ArrayList<>(additions);
+        items.addAll(heldout);
+        items.sort(java.util.Comparator.comparingLong(DataSet.Item::traceId));
+        DataSet ds = new DataSet(now.name(), now.candidates(), items, now.excluded(), now.ignoredLabels(),
+                now.supersededLabels(), now.classes(), now.negatives(), now.positives(), now.labelsPerRubricVersion(),
+                now.rubricVersion(), null, additions, heldout, now.alpha(), now.alphaLevel(), now.alphaNote(),
+                List.of(), warnings);
+
+        double temperature = origin != null && origin.params != null
+                && origin.params.has(Plugins.EVALUATION_TEMPERATURE)
+                ? origin.params.get(Plugins.EVALUATION_TEMPERATURE).asDouble() : Plugins.evaluationTemperature(base);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put(Plugins.EVALUATION_TEMPERATURE, temperature);
+        String reflection = null;
+        if (distil) {
+            reflection = blank(reflectionModel) ? providers.defaultReflectionModel().orElse(base.model)
+                    : reflectionModel.strip();
+            try {
+                ModelUri uri = ModelUri.parse(reflection);
+                reflection = uri.toString();
+                if (LlmProviders.isEmbedded(reflection)) {
+                    throw ProblemException.invalid("reflection_model", "Distilling needs an LLM as the reflection "
+                            + "model; " + reflection + " is the small offline judge.");
+                }
+                String named = reflection;
+                models.missingConfiguration(uri.provider()).ifPresent(m -> {
+                    throw ProblemException.invalid("reflection_model", "The reflection model " + named
+                            + " cannot be called: " + m);
+                });
+            } catch (InvalidModelUriException e) {
+                throw ProblemException.invalid("reflection_model", e.getMessage());
+            }
+            params.put("retrieval_k", memory.k());
+            params.put("max_guidelines", Math.min(200, Math.max(20, memory.guidelines().size())));
+            params.put("distillation_batch_size", Math.max(1, Math.min(500, additions.size())));
+            params.put("score_base", 0);
+            params.put("only_mistakes", 0);
+            params.put("seed", seed);
+        }
+        AlignmentRun run = new AlignmentRun();
+        run.experimentId = base.judge.experimentId;
+        run.judgeId = base.judge.id;
+        run.baseVersionId = base.id;
+        run.optimizer = MemoryAddition.NAME;
+        run.params = json.valueToTree(params);
+        run.reflectionModel = reflection;
+        run.seed = seed;
+        run.heldoutFraction = fraction;
+        run.rebalance = false;
+        run.rubricVersion = origin == null ? null : origin.rubricVersion;
+        run.status = JobStatus.QUEUED;
+        run.dataSet = json.valueToTree(ds);
+        run.createdBy = actor;
+        run.createdAt = Instant.now();
+        run.persist();
+        ObjectNode payload = json.createObjectNode();
+        payload.put("alignment_run_id", run.id);
+        payload.put("experiment", experiment);
+        payload.put("judge", base.judge.name);
+        payload.put("base_version", base.version);
+        payload.put("optimizer", run.optimizer);
+        run.jobId = jobs.enqueue(AlignmentHandler.TYPE, payload, 0, actor);
+        return new Started(run.id, run.jobId);
+    }
+
     /** The data set a run with these settings would use; never refuses (the refusals are in the preview). */
     @Transactional(TxType.SUPPORTS)
     public Preview preview(String experiment, String name, String baseVersion, Long seed, Double heldoutFraction,

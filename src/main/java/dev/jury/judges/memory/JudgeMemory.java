@@ -70,6 +70,31 @@ public record JudgeMemory(int k, String weighting, List<MemoryExample> examples,
         return new JudgeMemory(k, weighting, examples, replacement);
     }
 
+    /** The same memory with {@code more} examples after its own, in order (each trace once: a trace already held is kept as it was). */
+    public JudgeMemory withMoreExamples(List<MemoryExample> more) {
+        java.util.Set<String> held = new java.util.HashSet<>();
+        List<MemoryExample> all = new java.util.ArrayList<>(examples);
+        examples.forEach(e -> held.add(e.traceId()));
+        for (MemoryExample e : more) {
+            if (held.add(e.traceId())) {
+                all.add(e);
+            }
+        }
+        return new JudgeMemory(k, weighting, all, guidelines);
+    }
+
+    /**
+     * The same memory without the examples of {@code traceIds} and without the guidelines whose text is in
+     * {@code guidelineTexts} (exact text after trimming); everything else is kept as it was, in order.
+     */
+    public JudgeMemory forget(java.util.Collection<String> traceIds, java.util.Collection<String> guidelineTexts) {
+        java.util.Set<String> traces = new java.util.HashSet<>(traceIds);
+        java.util.Set<String> texts = new java.util.HashSet<>();
+        guidelineTexts.forEach(t -> texts.add(t.strip()));
+        return new JudgeMemory(k, weighting, examples.stream().filter(e -> !traces.contains(e.traceId())).toList(),
+                guidelines.stream().filter(g -> !texts.contains(g.text())).toList());
+    }
+
     public int size() {
         return examples.size();
     }

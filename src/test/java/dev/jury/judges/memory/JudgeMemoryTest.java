@@ -47,4 +47,32 @@ class JudgeMemoryTest {
         assertThrows(IllegalArgumentException.class, () -> new JudgeMemory(5, "cubic", List.of()));
         assertThrows(IllegalArgumentException.class, () -> new JudgeMemory(0, "uniform", List.of()));
     }
+
+    private static MemoryExample example(String traceId, String value) {
+        return new MemoryExample(traceId, TextNode.valueOf("q" + traceId), TextNode.valueOf("a" + traceId), null,
+                value, null);
+    }
+
+    @Test
+    void forgetRemovesExactlyTheChosenExamplesAndGuidelines() {
+        var memory = new JudgeMemory(4, "uniform", List.of(example("1", "yes"), example("2", "no"),
+                example("3", "yes")), List.of(new Guideline("Rule A.", List.of("2")), new Guideline("Rule B.",
+                List.of("1"))));
+        var kept = memory.forget(List.of("2", "9"), List.of(" Rule A. "));
+        assertEquals(List.of(example("1", "yes"), example("3", "yes")), kept.examples());
+        assertEquals(List.of(new Guideline("Rule B.", List.of("1"))), kept.guidelines());
+        assertEquals(4, kept.k());
+        assertEquals("uniform", kept.weighting());
+        assertEquals(memory, memory.forget(List.of(), List.of()));
+    }
+
+    @Test
+    void moreExamplesAreAppendedInOrderAndATraceIsHeldOnce() {
+        var memory = new JudgeMemory(2, "similarity", List.of(example("1", "yes")),
+                List.of(new Guideline("Rule A.", List.of("1"))));
+        var grown = memory.withMoreExamples(List.of(example("3", "no"), example("1", "no"), example("2", "yes")));
+        assertEquals(List.of(example("1", "yes"), example("3", "no"), example("2", "yes")), grown.examples());
+        assertEquals(memory.guidelines(), grown.guidelines());
+        assertEquals(2, grown.k());
+    }
 }
