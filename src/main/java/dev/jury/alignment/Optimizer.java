@@ -32,6 +32,15 @@ public interface Optimizer {
     }
 
     /**
+     * Whether a run with these (resolved) parameters calls the reflection model; by default whenever the optimizer
+     * can ({@link #usesReflectionModel()}). MemAlign with no guidelines to distil does not, so it can align the
+     * offline judge, which has no LLM to reflect with.
+     */
+    default boolean usesReflectionModel(Map<String, Number> params) {
+        return usesReflectionModel();
+    }
+
+    /**
      * The raw values checked against {@link #parameters()}: defaults filled in, unknown names and out-of-range values
      * refused.
      *

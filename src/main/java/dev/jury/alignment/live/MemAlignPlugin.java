@@ -58,6 +58,12 @@ public class MemAlignPlugin implements Optimizer {
         return true;
     }
 
+    /** Only when guidelines are distilled: with {@code max_guidelines} 0 the run builds an example memory alone. */
+    @Override
+    public boolean usesReflectionModel(Map<String, Number> params) {
+        return MemAlignParameters.from(params).maxGuidelines() > 0;
+    }
+
     @Override
     public Optional<String> budget(Map<String, Number> params, int trainSize) {
         if (trainSize < 1) {

@@ -346,7 +346,7 @@ public class AlignmentRunService {
                 : params.get("seed") != null ? params.get("seed").longValue() : DEFAULT_SEED;
 
         String reflection = null;
-        if (optimizer.usesReflectionModel()) {
+        if (optimizer.usesReflectionModel(params)) {
             reflection = blank(request.reflectionModel())
                     ? providers.defaultReflectionModel().orElse(base.model) : request.reflectionModel().strip();
             try {
@@ -355,8 +355,10 @@ public class AlignmentRunService {
                 if (LlmProviders.isEmbedded(reflection)) {
                     errors.add(Problem.FieldError.field("reflection_model", optimizer.name() + " needs an LLM as its "
                             + "reflection model, and " + reflection + " is the small offline judge, not an LLM. "
-                            + "Choose few-shot (it learns into the offline judge's memory), or configure an LLM "
-                            + "provider and name a reflection model (docs/llm.md)."));
+                            + "Choose few-shot (it learns into the offline judge's memory)"
+                            + (optimizer.name().equals("memalign") ? ", or memalign with max_guidelines 0 (a memory "
+                            + "of examples only)" : "") + ", or configure an LLM provider and name a reflection model "
+                            + "(docs/llm.md)."));
                 }
                 models.missingConfiguration(uri.provider()).ifPresent(m -> errors.add(Problem.FieldError.field("reflection_model", m)));
             } catch (InvalidModelUriException e) {

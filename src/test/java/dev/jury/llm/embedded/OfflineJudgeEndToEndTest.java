@@ -51,48 +51,9 @@ class OfflineJudgeEndToEndTest {
 
     @Test
     void theOfflineJudgeRunsLearnsAMemoryOnTheTrainSplitAndAnswersAssessByItsNearestLabels() throws Exception {
-        String exp = "offline-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body(Map.of("name", exp)).post("/api/v1/experiments")
-                .then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("kind", "boolean", "levels", List.of(
-                        // Definitions that say nothing about the topics: only the labelled memory can tell them apart.
-                        Map.of("value", "yes", "label", "Follows", "definition", "Follows the policy.", "negative", false),
-                        Map.of("value", "no", "label", "Breaks", "definition", "Breaks the policy.", "negative", true)),
-                        "rationale_required", false))
-                .put("/api/v1/experiments/" + exp + "/rubrics/policy").then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("name", "policy", "model", "embedded:/minilm-knn",
-                        "instructions", "Does the support answer in {{ outputs }} to {{ inputs }} follow the policy?"))
-                .post("/api/v1/experiments/" + exp + "/judges").then().statusCode(201);
-
-        StringBuilder ndjson = new StringBuilder();
-        for (String p : PARCELS) {
-            ndjson.append("{\"inputs\":{\"question\":\"Where is ").append(p).append("?\"},\"outputs\":{\"answer\":")
-                    .append("\"It left our warehouse and arrives tomorrow.\"}}\n");
-        }
-        for (String r : REFUNDS) {
-            ndjson.append("{\"inputs\":{\"question\":\"I want my money back for ").append(r)
-                    .append(".\"},\"outputs\":{\"answer\":\"Sure, I have refunded you in full.\"}}\n");
-        }
-        List<Number> ids = given().contentType("application/x-ndjson")
-                .body(ndjson.toString().getBytes(StandardCharsets.UTF_8))
-                .post("/api/v1/experiments/" + exp + "/traces").then().statusCode(200)
-                .extract().jsonPath().getList("ids");
-        List<Map<String, Object>> labels = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-            boolean refund = i >= PARCELS.length;
-            for (String reviewer : List.of("alice", "bob")) {
-                var label = new HashMap<String, Object>();
-                label.put("trace_id", ids.get(i).longValue());
-                label.put("name", "policy");
-                label.put("value", refund ? "no" : "yes");
-                label.put("rationale", refund ? "A refund needs the receipt first." : "Tells where the parcel is.");
-                label.put("source_type", "HUMAN");
-                label.put("source_id", reviewer);
-                labels.add(label);
-            }
-        }
-        given().contentType(ContentType.JSON).body(labels).post("/api/v1/experiments/" + exp + "/assessments")
-                .then().statusCode(201);
+        Labelled data = labelledExperiment();
+        String exp = data.experiment();
+        List<Number> ids = data.ids();
 
         // A run with no LLM: every trace gets exactly one verdict, decided by the rubric definitions.
         int jobId = given().contentType(ContentType.JSON).body(Map.of())
@@ -155,6 +116,79 @@ class OfflineJudgeEndToEndTest {
                 .body(containsString("Runs on Jury's small offline model"))
                 .body(containsString("not a replacement for a real LLM"))
                 .body(containsString("memory: 20 examples"));
+    }
+
+    /**
+     * An experiment with judge {@code policy} v1 on the offline model and 25 traces labelled by alice and bob: 15
+     * parcel questions ("yes") and 10 refund requests ("no"), with rubric definitions that name neither topic.
+     */
+    private record Labelled(String experiment, List<Number> ids) {
+    }
+
+    private static Labelled labelledExperiment() {
+        String exp = "offline-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(Map.of("name", exp)).post("/api/v1/experiments")
+                .then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("kind", "boolean", "levels", List.of(
+                        // Definitions that say nothing about the topics: only the labelled memory can tell them apart.
+                        Map.of("value", "yes", "label", "Follows", "definition", "Follows the policy.", "negative", false),
+                        Map.of("value", "no", "label", "Breaks", "definition", "Breaks the policy.", "negative", true)),
+                        "rationale_required", false))
+                .put("/api/v1/experiments/" + exp + "/rubrics/policy").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("name", "policy", "model", "embedded:/minilm-knn",
+                        "instructions", "Does the support answer in {{ outputs }} to {{ inputs }} follow the policy?"))
+                .post("/api/v1/experiments/" + exp + "/judges").then().statusCode(201);
+
+        StringBuilder ndjson = new StringBuilder();
+        for (String p : PARCELS) {
+            ndjson.append("{\"inputs\":{\"question\":\"Where is ").append(p).append("?\"},\"outputs\":{\"answer\":")
+                    .append("\"It left our warehouse and arrives tomorrow.\"}}\n");
+        }
+        for (String r : REFUNDS) {
+            ndjson.append("{\"inputs\":{\"question\":\"I want my money back for ").append(r)
+                    .append(".\"},\"outputs\":{\"answer\":\"Sure, I have refunded you in full.\"}}\n");
+        }
+        List<Number> ids = given().contentType("application/x-ndjson")
+                .body(ndjson.toString().getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/experiments/" + exp + "/traces").then().statusCode(200)
+                .extract().jsonPath().getList("ids");
+        List<Map<String, Object>> labels = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            boolean refund = i >= PARCELS.length;
+            for (String reviewer : List.of("alice", "bob")) {
+                var label = new HashMap<String, Object>();
+                label.put("trace_id", ids.get(i).longValue());
+                label.put("name", "policy");
+                label.put("value", refund ? "no" : "yes");
+                label.put("rationale", refund ? "A refund needs the receipt first." : "Tells where the parcel is.");
+                label.put("source_type", "HUMAN");
+                label.put("source_id", reviewer);
+                labels.add(label);
+            }
+        }
+        given().contentType(ContentType.JSON).body(labels).post("/api/v1/experiments/" + exp + "/assessments")
+                .then().statusCode(201);
+
+        return new Labelled(exp, ids);
+    }
+
+    @Test
+    void memAlignWithoutGuidelinesAlignsTheOfflineJudgeWithNoLlm() throws Exception {
+        String exp = labelledExperiment().experiment();
+        String alignments = "/api/v1/experiments/" + exp + "/judges/policy/alignments";
+        // guidelines need a reflection LLM, which the offline judge is not
+        given().contentType(ContentType.JSON).body(Map.of("optimizer", "memalign")).post(alignments)
+                .then().statusCode(422).body("errors.field", org.hamcrest.Matchers.hasItem("reflection_model"))
+                .body("errors.message", org.hamcrest.Matchers.hasItem(containsString("max_guidelines 0")));
+        Number runId = given().contentType(ContentType.JSON).body(Map.of("optimizer", "memalign", "seed", 7,
+                        "params", Map.of("max_guidelines", 0))).post(alignments)
+                .then().statusCode(202).extract().path("run_id");
+        var finished = AlignmentTestData.awaitFinished(runId.longValue(), Duration.ofSeconds(120));
+        finished.body("status", equalTo("SUCCEEDED")).body("optimizer", equalTo("memalign"))
+                .body("result_version", equalTo(2)).body("metrics.after.accuracy", equalTo(1.0f));
+        given().get("/api/v1/experiments/" + exp + "/judges/policy?version=2").then().statusCode(200)
+                .body("memory.examples.size()", equalTo(20)).body("memory.k", equalTo(5))
+                .body("tags.optimizer", equalTo("memalign"));
     }
 
     private boolean waitForCalls(long jobId) throws Exception {
