@@ -4,17 +4,22 @@ import dev.jury.alignment.AlignmentContext;
 import dev.jury.alignment.AlignmentExample;
 import dev.jury.alignment.AlignmentResult;
 import dev.jury.alignment.JudgeProgram;
+import dev.jury.alignment.JudgeRunner;
 import dev.jury.alignment.Optimizer;
 import dev.jury.alignment.ParameterSpec;
 import dev.jury.alignment.memalign.MemAlignOptimizer;
 import dev.jury.alignment.memalign.MemAlignParameters;
 import dev.jury.judges.JudgeCaller;
 import dev.jury.judges.JudgeVersion;
+import dev.jury.judges.Verdict;
 import dev.jury.llm.LlmClient;
 import dev.jury.llm.embedded.EmbeddingService;
+import dev.jury.traces.Assessment;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,8 +86,37 @@ public class MemAlignPlugin implements Optimizer {
         var params = MemAlignParameters.from(Plugins.withEvaluationTemperature(ctx.parameters(), base));
         String reflectionModel = run.reflectionModel().orElse(base.model);
         JudgeCaller.Setup setup = JudgeCaller.Setup.of(base);
-        return new MemAlignOptimizer(params, new LiveJudgeRunner(caller, setup, run),
-                new LiveDistillationModel(llm, reflectionModel, run), embeddings)
-                .align(JudgeProgram.of(base.instructions, base.demos(), base.memory()), setup.rubric(), train, ctx);
+        JudgeProgram baseProgram = JudgeProgram.of(base.instructions, base.demos(), base.memory());
+        JudgeRunner judge = new LiveJudgeRunner(caller, setup, run);
+        if (params.scoreBase()) {
+            judge = reusingStoredVerdicts(judge, baseProgram, base, train, ctx);
+        }
+        return new MemAlignOptimizer(params, judge, new LiveDistillationModel(llm, reflectionModel, run), embeddings)
+                .align(baseProgram, setup.rubric(), train, ctx);
+    }
+
+    /**
+     * The base run asks where the base judge disagrees with the experts; where this very version has already judged a
+     * train trace (a judge run, evaluate, assess), its stored verdict answers without a call — so MemAlign's cost on a
+     * judge that has run is its distillation calls alone. Any other program, or a trace without a stored valid
+     * verdict, is judged live.
+     */
+    private static JudgeRunner reusingStoredVerdicts(JudgeRunner live, JudgeProgram baseProgram, JudgeVersion base,
+                                                     List<AlignmentExample> train, AlignmentContext ctx) {
+        Map<String, Verdict> stored = QuarkusTransaction.requiringNew().call(() -> {
+            Map<String, Verdict> found = new HashMap<>();
+            for (AlignmentExample example : train) {
+                Assessment.findCurrentLabel(Long.parseLong(example.traceId()), base.judge.name, base.sourceId())
+                        .filter(a -> a.valid && a.value != null)
+                        .ifPresent(a -> found.put(example.traceId(), Verdict.of(a.value, a.rationale)));
+            }
+            return found;
+        });
+        if (!stored.isEmpty()) {
+            ctx.log().info(String.format(Locale.ROOT, "The base run reuses %d stored verdicts of v%d; %d train traces "
+                    + "are judged live.", stored.size(), base.version, train.size() - stored.size()));
+        }
+        return (program, example, temperature) -> program.equals(baseProgram) && stored.containsKey(example.traceId())
+                ? stored.get(example.traceId()) : live.assess(program, example, temperature);
     }
 }

@@ -113,6 +113,28 @@ class MemAlignEndToEndTest {
     }
 
     @Test
+    void aJudgeThatHasRunCostsOnlyTheDistillationCalls() throws Exception {
+        var data = new AlignmentTestData("openai-compatible").labelled(15, 10);
+        data.stubLearnableJudge(llm);
+        data.stubDistillation(llm);
+        int jobId = given().contentType(ContentType.JSON).body(Map.of())
+                .post("/api/v1/experiments/" + data.experiment + "/judges/policy/runs").then().statusCode(202)
+                .extract().path("job_id");
+        assertEquals(dev.jury.jobs.JobStatus.SUCCEEDED,
+                dev.jury.testenv.Db.awaitJob(jobId, Duration.ofSeconds(60)).status);
+
+        Number runId = given().contentType(ContentType.JSON)
+                .body(Map.of("reflection_model", "openai-compatible:/" + data.reflection, "seed", 7))
+                .post(data.alignments()).then().statusCode(202).extract().path("run_id");
+        var finished = AlignmentTestData.awaitFinished(runId.longValue(), Duration.ofSeconds(120));
+        finished.body("status", equalTo("SUCCEEDED")).body("result_version", equalTo(2))
+                .body("metrics.after.accuracy", equalTo(1.0f))
+                .body("log.message", hasItem(containsString("The base run reuses 20 stored verdicts of v1")));
+        // 5 held-out before + 1 distillation + 5 held-out after: the base run made no call
+        assertEquals(11, ((Number) finished.extract().path("llm_calls")).intValue());
+    }
+
+    @Test
     void withoutGuidelinesASimilarRecalledExampleFixesTheJudge() throws Exception {
         var data = new AlignmentTestData("openai-compatible").labelled(15, 10);
         data.stubLearnableJudge(llm);
