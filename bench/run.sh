@@ -99,14 +99,17 @@ PORT="$(free_port)"
 while [ "$PORT" = "$LLM_PORT" ] || port_open "$PORT"; do PORT=$((PORT + 1)); done
 BASE_URL="http://127.0.0.1:$PORT"
 say "Jury: starting on $BASE_URL against database $BENCH_DB"
-JURY_DB_URL="${PG_SERVER}${BENCH_DB}" nohup java ${BENCH_APP_JAVA_OPTS:--Xmx1g} -Dquarkus.http.port="$PORT" \
-  -Djury.keycloak.url="$KEYCLOAK_URL" \
-  -Djury.llm.providers.openai-compatible.base-url="http://127.0.0.1:$LLM_PORT/v1" \
-  -Djury.llm.providers.openai-compatible.api-key=bench-not-a-secret \
-  -Djury.llm.providers.openai-compatible.max-concurrency="$JUDGE_CONCURRENCY" \
-  -Djury.judges.run-concurrency="$JUDGE_CONCURRENCY" \
-  -Djury.review.latency-histogram=true \
-  -jar "$JAR" >"$OUT/app.log" 2>&1 &
+start_jury() { # start_jury PORT LOG — one Jury instance on the bench database; its PID in $!
+  JURY_DB_URL="${PG_SERVER}${BENCH_DB}" nohup java ${BENCH_APP_JAVA_OPTS:--Xmx1g} -Dquarkus.http.port="$1" \
+    -Djury.keycloak.url="$KEYCLOAK_URL" \
+    -Djury.llm.providers.openai-compatible.base-url="http://127.0.0.1:$LLM_PORT/v1" \
+    -Djury.llm.providers.openai-compatible.api-key=bench-not-a-secret \
+    -Djury.llm.providers.openai-compatible.max-concurrency="$JUDGE_CONCURRENCY" \
+    -Djury.judges.run-concurrency="$JUDGE_CONCURRENCY" \
+    -Djury.review.latency-histogram=true \
+    -jar "$JAR" >"$2" 2>&1 &
+}
+start_jury "$PORT" "$OUT/app.log"
 APP_PID=$!
 STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")
 echo "$APP_PID" >"$OUT/app.pid"

@@ -17,12 +17,21 @@ public interface JobsConfig {
     @WithDefault("1s")
     Duration pollInterval();
 
-    /** How often a running job's heartbeat is written. */
-    @WithDefault("10s")
+    /**
+     * How often a running job's heartbeat is written (by the replica's scheduler thread, not by the handler, so a
+     * long LLM call does not delay it): one small UPDATE per running job per interval.
+     */
+    @WithDefault("3s")
     Duration heartbeatInterval();
 
-    /** A RUNNING job whose heartbeat is older than this is taken to be orphaned and is reclaimed. */
-    @WithDefault("60s")
+    /**
+     * A RUNNING job whose heartbeat is older than this is taken to be orphaned and is reclaimed: a killed replica's
+     * job is running again within this plus {@link #pollInterval()} (16 s by default, issue 12's target is 20 s).
+     * The price of a short timeout: a replica that cannot write for this long (a long GC pause, a database outage)
+     * loses its job to another worker and stops it at its next flush; handlers are resumable, so that costs repeated
+     * work in flight, never a second verdict. Keep it at least four heartbeat intervals.
+     */
+    @WithDefault("15s")
     Duration heartbeatTimeout();
 
     /** How often buffered progress and log lines are written (and a cancel from another replica is noticed). */

@@ -111,6 +111,16 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
+        String unavailable = databaseUnavailable(e);
+        if (unavailable != null) {
+            // PostgreSQL is down, restarting or refusing connections: the caller may retry, nothing was stored.
+            LOG.warnf("Database unavailable on %s: %s", uri.getPath(), unavailable);
+            String detail = "The database is not reachable right now; nothing was changed. Try again in a few seconds.";
+            Response answer = isApi(uri)
+                    ? problemResponse(new Problem(ProblemException.typeFor(503), "Service unavailable", 503, detail, List.of()))
+                    : page(503, "Service unavailable", detail, null);
+            return Response.fromResponse(answer).header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
         String refused = dataException(e);
         if (refused != null) {
             // A value the database cannot store (NUL, a number out of range, …) is the caller's: 400, never a 500.
@@ -127,6 +137,47 @@ public class ErrorMapper {
             return problemResponse(new Problem(ProblemException.typeFor(500), "Internal error", 500, detail, List.of()));
         }
         return page(500, "Something went wrong", detail, incident);
+    }
+
+    private static final String RETRY_AFTER_SECONDS = "5";
+
+    /** SQLSTATEs of a lost or refused connection besides class 08: the server shut down, crashed or is starting. */
+    private static final java.util.Set<String> CONNECTION_STATES = java.util.Set.of("57P01", "57P02", "57P03", "53300");
+
+    /**
+     * Why the database cannot be reached, when {@code e} is a lost or refused connection anywhere in its cause chain
+     * (a JDBC connection exception, SQLSTATE class 08, an administrator shutdown, a database not accepting
+     * connections, the pool's acquisition timeout, Hibernate's {@code JDBCConnectionException}); otherwise null.
+     */
+    static String databaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = firstLine(t.getMessage());
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof org.hibernate.exception.JDBCConnectionException
+                    || t instanceof java.net.ConnectException) {
+                return t.getClass().getSimpleName() + ": " + message;
+            }
+            if (t instanceof java.sql.SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("08") || CONNECTION_STATES.contains(state)
+                        || (state.equals("55000") && message.contains("not currently accepting connections")))) {
+                    return state + ": " + message;
+                }
+                if (state == null && message.toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout")) {
+                    return message; // Agroal could not get a connection in time
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /**

@@ -50,8 +50,21 @@ public class InputGuard {
             if (name.indexOf('\0') >= 0 || list.stream().anyMatch(InputGuard::hasNul)) {
                 throw refused(clean(name), "The " + kind + " '" + clean(name) + "' contains a NUL character.");
             }
+            if (list.stream().anyMatch(v -> v != null && v.length() > MAX_PARAMETER_LENGTH)) {
+                String field = clean(name.length() > 100 ? name.substring(0, 100) : name);
+                throw new ProblemException(400, "Value too long", "The " + kind + " '" + field + "' is longer than "
+                        + MAX_PARAMETER_LENGTH + " characters.",
+                        List.of(Problem.FieldError.field(field, "longer than " + MAX_PARAMETER_LENGTH + " characters")));
+            }
         });
     }
+
+    /**
+     * No parameter of Jury's needs more (names, ids, cursors are short). URLs up to
+     * {@code quarkus.http.limits.max-initial-line-length} (16 KB) reach this check and get a problem naming the
+     * parameter; a longer request line is refused by the HTTP server itself with a bare 414.
+     */
+    static final int MAX_PARAMETER_LENGTH = 4096;
 
     static boolean hasNul(String value) {
         return value != null && value.indexOf('\0') >= 0;

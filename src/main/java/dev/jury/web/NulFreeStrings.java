@@ -25,6 +25,22 @@ public class NulFreeStrings implements ObjectMapperCustomizer {
         mapper.registerModule(new SimpleModule("nul-free-strings").addDeserializer(String.class, new Deserializer()));
     }
 
+    /** Half of a surrogate pair on its own (JSON can spell {@code "\\ud800"}): no character, stored as '?'. */
+    static boolean hasUnpairedSurrogate(String value) {
+        if (value == null) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static final class Deserializer extends StdScalarDeserializer<String> {
 
         Deserializer() {
@@ -37,6 +53,10 @@ public class NulFreeStrings implements ObjectMapperCustomizer {
             if (value != null && value.indexOf('\0') >= 0) {
                 throw InvalidFormatException.from(parser, "contains a NUL character (\\u0000), which is never accepted",
                         value.replace("\0", "\\u0000"), String.class);
+            }
+            if (hasUnpairedSurrogate(value)) {
+                throw InvalidFormatException.from(parser, "contains an unpaired UTF-16 surrogate (such as \\ud800), "
+                        + "which is not a character", value.replaceAll("[\\uD800-\\uDFFF]", "?"), String.class);
             }
             return value;
         }

@@ -37,6 +37,9 @@ class JobRunnerTest {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    JobsConfig config;
+
     private long enqueueCount(int count, long sleepMillis) throws Exception {
         return jobs.enqueue("test-count", JSON.readTree("{\"count\":" + count + ",\"sleep_ms\":" + sleepMillis + "}"),
                 count, "admin");
@@ -162,6 +165,35 @@ class JobRunnerTest {
         assertEquals("alive-host/1/beef", job.workerId);
         assertEquals(0, counting.runsOf(id));
         jobs.cancel(id, "admin"); // leave nothing claimable behind (it is reclaimed as cancelled after the timeout)
+    }
+
+    /**
+     * Issue 12: the claim uses the configured timeout, so the reclaim time is the documented one (docs/jobs.md): a
+     * heartbeat one second older than the timeout is taken at the next poll, one a few seconds younger is left alone.
+     */
+    @Test
+    void aHeartbeatJustOlderThanTheTimeoutIsReclaimedAndAYoungerOneIsNot() throws Exception {
+        long timeoutMillis = config.heartbeatTimeout().toMillis();
+        assertTrue(timeoutMillis >= 6_000, "the test needs a timeout of some seconds, got " + config.heartbeatTimeout());
+        long stale = insertJob("test-count", "RUNNING", "killed-host/1/dead", "now() - interval '"
+                + (timeoutMillis + 1_000) + " milliseconds'", 1, 0, "{\"count\":1}");
+        long alive = insertJob("test-count", "RUNNING", "paused-host/1/beef", "now() - interval '"
+                + (timeoutMillis - 5_000) + " milliseconds'", 1, 0, "{\"count\":1}");
+        try {
+            Job reclaimed = JobAwait.status(jobs, stale, JobStatus.SUCCEEDED);
+            assertEquals(2, reclaimed.attempts);
+            assertEquals(runner.workerId(), reclaimed.workerId);
+            Job untouched = JobAwait.fresh(jobs, alive);
+            assertEquals(JobStatus.RUNNING, untouched.status);
+            assertEquals("paused-host/1/beef", untouched.workerId);
+            assertEquals(0, counting.runsOf(alive));
+        } finally {
+            try (var connection = dataSource.getConnection(); var end = connection.prepareStatement(
+                    "UPDATE job SET status = 'CANCELLED', finished_at = now() WHERE id = ? AND status = 'RUNNING'")) {
+                end.setLong(1, alive); // a made-up row: leave nothing claimable behind
+                end.executeUpdate();
+            }
+        }
     }
 
     @Test

@@ -15,7 +15,8 @@ record PreparedTrace(int line, TraceDraft draft, String inputs, String outputs, 
     static PreparedTrace of(int line, TraceDraft draft, ObjectMapper mapper) throws InvalidTraceException {
         for (var tag : draft.tags().entrySet()) {
             noNul("tags", tag.getKey());
-            noNul("tags." + TraceFields.abbreviate(tag.getKey().replace("\0", "")), tag.getValue());
+            noNul("tags." + TraceFields.abbreviate(tag.getKey().replace("\0", "")).replaceAll("[\\uD800-\\uDFFF]", "?"),
+                    tag.getValue());
         }
         noNul("mlflow_trace_id", draft.mlflowTraceId());
         for (AssessmentDraft assessment : draft.assessments()) {
@@ -53,12 +54,21 @@ record PreparedTrace(int line, TraceDraft draft, String inputs, String outputs, 
         if (hasNulEscape(text)) {
             throw new InvalidTraceException("'" + field + "' contains a NUL character (\\u0000), which cannot be stored.");
         }
+        unpaired(field, text);
         return text;
     }
 
     private static void noNul(String field, String text) throws InvalidTraceException {
         if (text != null && text.indexOf('\0') >= 0) {
             throw new InvalidTraceException("'" + field + "' contains a NUL character (\\u0000), which cannot be stored.");
+        }
+        unpaired(field, text);
+    }
+
+    private static void unpaired(String field, String text) throws InvalidTraceException {
+        if (TraceFields.hasUnpairedSurrogate(text)) {
+            throw new InvalidTraceException("'" + field + "' contains an unpaired UTF-16 surrogate (such as \\ud800), "
+                    + "which is not a character and cannot be stored.");
         }
     }
 

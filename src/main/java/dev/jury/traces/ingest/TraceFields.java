@@ -66,7 +66,30 @@ public final class TraceFields {
         if (id.indexOf('\0') >= 0) {
             throw new InvalidTraceException("'" + field + "' contains a NUL character.");
         }
+        if (hasUnpairedSurrogate(id)) {
+            throw new InvalidTraceException("'" + field + "' contains an unpaired UTF-16 surrogate (such as \\ud800), "
+                    + "which is not a character and cannot be stored.");
+        }
         return id;
+    }
+
+    /**
+     * Whether {@code text} holds half of a surrogate pair on its own: JSON may spell one ({@code "\\ud800"}), but it
+     * is no Unicode character, and PostgreSQL would store it as '?' (so two different ids would become one).
+     */
+    public static boolean hasUnpairedSurrogate(String text) {
+        if (text == null) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Map<String, String> tags(JsonNode tags) throws InvalidTraceException {
