@@ -33,8 +33,17 @@ public class FakeLlm {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            String verdict = (java.util.Arrays.hashCode(request) & 1) == 0 ? "yes" : "no";
-            String content = "{\\\"result\\\": \\\"" + verdict + "\\\", \\\"rationale\\\": \\\"bench\\\"}";
+            // compact JSON whatever the client's formatting, so the checks below read "key":value
+            String text = new String(request, StandardCharsets.UTF_8).replaceAll("\"\\s*:\\s*", "\":");
+            String content;
+            if (text.contains("\"model\":\"bench-reflector\"")) {
+                content = escape(REFLECTION);
+            } else if (text.contains("\"model\":\"bench-learner\"")) {
+                content = escape(learnerVerdict(text, request));
+            } else {
+                String verdict = (java.util.Arrays.hashCode(request) & 1) == 0 ? "yes" : "no";
+                content = escape("{\"result\": \"" + verdict + "\", \"rationale\": \"bench\"}");
+            }
             byte[] body = ("{\"id\":\"b" + served.incrementAndGet() + "\",\"object\":\"chat.completion\",\"created\":1,"
                     + "\"model\":\"bench\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
                     + content + "\"},\"finish_reason\":\"stop\"}],"
@@ -47,5 +56,33 @@ public class FakeLlm {
         });
         server.start();
         System.out.println("fake LLM on 127.0.0.1:" + port + " with " + latency + " ms latency");
+    }
+
+    /**
+     * The alignment-cost scenario's world (model {@code bench-learner}): refund requests break the policy unless a
+     * receipt is shown, and the judge knows it only when its prompt says so — a learned rule, a distilled guideline,
+     * or a recalled example whose rationale mentions the receipt. Without that knowledge it calls a refund "yes" at
+     * temperature 0, and at a sampling temperature (SIMBA's trajectories) half of the time "no", so the optimizer's
+     * samples spread. Everything else it judges right.
+     */
+    static String learnerVerdict(String body, byte[] raw) {
+        int user = body.lastIndexOf("\"role\":\"user\"");
+        String question = user < 0 ? body : body.substring(user);
+        boolean refund = question.contains("refund");
+        boolean knows = body.contains("receipt");
+        boolean sampling = body.contains("\"temperature\":1.0");
+        String verdict = !refund ? "yes" : knows ? "no" : sampling && (java.util.Arrays.hashCode(raw) & 1) == 0 ? "no"
+                : "yes";
+        return "{\"result\": \"" + verdict + "\", \"rationale\": \"" + (refund ? "a refund request" : "fine") + "\"}";
+    }
+
+    /** The reflection model ({@code bench-reflector}): one answer both SIMBA's reflection and MemAlign's distillation read. */
+    static final String REFLECTION = "{\"discussion\": \"Refunds were granted without a receipt.\", \"advice\": "
+            + "\"If the judge sees a refund request without a receipt, it should answer no.\", \"guidelines\": "
+            + "[{\"text\": \"A refund granted without a receipt breaks the policy: answer no.\", \"source_ids\": [1]}]}";
+
+    /** The text as the value of a JSON string. */
+    static String escape(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }
