@@ -128,9 +128,6 @@ public class AlignmentRunService {
             throw refused(ds);
         }
         AlignmentRun run = new AlignmentRun();
-        run.experimentId = s.base().judge.experimentId;
-        run.judgeId = s.base().judge.id;
-        run.baseVersionId = s.base().id;
         run.optimizer = s.optimizer().name();
         run.params = json.valueToTree(s.params());
         run.reflectionModel = s.reflectionModel();
@@ -138,6 +135,14 @@ public class AlignmentRunService {
         run.heldoutFraction = s.heldoutFraction();
         run.rebalance = s.rebalance();
         run.rubricVersion = s.rubricVersion();
+        return enqueue(run, experiment, s.base(), ds, actor);
+    }
+
+    /** Stores {@code run} (its optimizer settings filled in) as queued on {@code base} and enqueues its job. */
+    private Started enqueue(AlignmentRun run, String experiment, JudgeVersion base, DataSet ds, String actor) {
+        run.experimentId = base.judge.experimentId;
+        run.judgeId = base.judge.id;
+        run.baseVersionId = base.id;
         run.status = JobStatus.QUEUED;
         run.dataSet = json.valueToTree(ds);
         run.createdBy = actor;
@@ -146,8 +151,8 @@ public class AlignmentRunService {
         ObjectNode payload = json.createObjectNode();
         payload.put("alignment_run_id", run.id);
         payload.put("experiment", experiment);
-        payload.put("judge", s.base().judge.name);
-        payload.put("base_version", s.base().version);
+        payload.put("judge", base.judge.name);
+        payload.put("base_version", base.version);
         payload.put("optimizer", run.optimizer);
         run.jobId = jobs.enqueue(AlignmentHandler.TYPE, payload, 0, actor);
         return new Started(run.id, run.jobId);
@@ -264,9 +269,6 @@ public class AlignmentRunService {
             params.put("seed", seed);
         }
         AlignmentRun run = new AlignmentRun();
-        run.experimentId = base.judge.experimentId;
-        run.judgeId = base.judge.id;
-        run.baseVersionId = base.id;
         run.optimizer = MemoryAddition.NAME;
         run.params = json.valueToTree(params);
         run.reflectionModel = reflection;
@@ -274,19 +276,7 @@ public class AlignmentRunService {
         run.heldoutFraction = fraction;
         run.rebalance = false;
         run.rubricVersion = origin == null ? null : origin.rubricVersion;
-        run.status = JobStatus.QUEUED;
-        run.dataSet = json.valueToTree(ds);
-        run.createdBy = actor;
-        run.createdAt = Instant.now();
-        run.persist();
-        ObjectNode payload = json.createObjectNode();
-        payload.put("alignment_run_id", run.id);
-        payload.put("experiment", experiment);
-        payload.put("judge", base.judge.name);
-        payload.put("base_version", base.version);
-        payload.put("optimizer", run.optimizer);
-        run.jobId = jobs.enqueue(AlignmentHandler.TYPE, payload, 0, actor);
-        return new Started(run.id, run.jobId);
+        return enqueue(run, experiment, base, ds, actor);
     }
 
     /** The data set a run with these settings would use; never refuses (the refusals are in the preview). */
