@@ -40,11 +40,22 @@ public class MemoryRetriever {
         return index(memory).nearest(embeddings.embed(itemText), memory.k(), excludeTraceId);
     }
 
+    /**
+     * The same list object as the last calls (a run holds one version's memory for all its calls): found without
+     * hashing every example, which an equality lookup would do on each call.
+     */
+    private final Map<List<MemoryExample>, MemoryIndex> byIdentity = new java.util.IdentityHashMap<>();
+
     /** The index of the memory's examples (whatever its k), built on first use (its examples' vectors mostly come from the embedding cache). */
     public MemoryIndex index(JudgeMemory memory) {
         synchronized (indexes) {
+            MemoryIndex same = byIdentity.get(memory.examples());
+            if (same != null) {
+                return same;
+            }
             MemoryIndex known = indexes.get(memory.examples());
             if (known != null) {
+                remember(memory.examples(), known);
                 return known;
             }
         }
@@ -52,7 +63,17 @@ public class MemoryRetriever {
         MemoryIndex built = new MemoryIndex(memory.examples(), embeddings.embed(texts));
         synchronized (indexes) {
             indexes.putIfAbsent(memory.examples(), built);
-            return indexes.get(memory.examples());
+            MemoryIndex index = indexes.get(memory.examples());
+            remember(memory.examples(), index);
+            return index;
         }
+    }
+
+    /** Called holding the lock; the identity map is a small shortcut, emptied rather than aged. */
+    private void remember(List<MemoryExample> examples, MemoryIndex index) {
+        if (byIdentity.size() >= INDEXES) {
+            byIdentity.clear();
+        }
+        byIdentity.put(examples, index);
     }
 }
