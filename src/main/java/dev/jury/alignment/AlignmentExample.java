@@ -2,7 +2,7 @@ package dev.jury.alignment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.jury.judges.Demo;
+import dev.jury.judges.prompt.Demo;
 
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package dev.jury.alignment;
 
-import dev.jury.judges.Demo;
+import dev.jury.judges.prompt.Demo;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.jury.alignment;
 
-import dev.jury.judges.Verdict;
+import dev.jury.judges.prompt.Verdict;
 
 /**
  * Runs a candidate judge on one example: one LLM call with the program's instructions and demos (the prompt and

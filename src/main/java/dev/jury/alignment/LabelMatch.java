@@ -1,6 +1,6 @@
 package dev.jury.alignment;
 
-import dev.jury.judges.Verdict;
+import dev.jury.judges.prompt.Verdict;
 
 import java.math.BigDecimal;
 import java.util.Locale;

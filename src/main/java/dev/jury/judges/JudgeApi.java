@@ -1,5 +1,8 @@
 package dev.jury.judges;
 
+import dev.jury.judges.prompt.Demo;
+import dev.jury.judges.prompt.InstructionsTemplate;
+import dev.jury.judges.prompt.MlflowJudge;
 import dev.jury.judges.memory.JudgeMemory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,9 +43,6 @@ public class JudgeApi {
 
     @Inject
     CurrentUser user;
-
-    @Inject
-    JudgeRunService runs;
 
     /** The body of {@code POST …/judges}; {@code inference_params} is an object of numbers. */
     public record CreateJudge(String name, String instructions, String model, JsonNode inferenceParams) {
@@ -166,33 +166,4 @@ public class JudgeApi {
         return map;
     }
 
-    public record StartRun(String version, List<Long> traceIds, String tag) {
-    }
-
-    public record RunStarted(long jobId, String status) {
-    }
-
-    /** Runs a judge version (default latest) over traces: all, {@code tag} key=value, or {@code trace_ids}. */
-    @POST
-    @Path("{name}/runs")
-    @RolesAllowed(Roles.ADMIN)
-    public Response run(@PathParam("exp") String exp, @PathParam("name") String name, StartRun body) {
-        var request = body == null ? new StartRun(null, null, null) : body;
-        long job = runs.start(exp, name, request.version(), request.traceIds(), request.tag(), user.username());
-        return Response.accepted(new RunStarted(job, "/api/v1/jobs/" + job))
-                .location(java.net.URI.create("/api/v1/jobs/" + job)).build();
-    }
-
-    /** What a run produced: verdict counts by value and the first errors. */
-    @GET
-    @Path("{name}/runs/{job}")
-    @RolesAllowed(Roles.ADMIN)
-    public JudgeRunService.RunSummary runSummary(@PathParam("exp") String exp, @PathParam("name") String name,
-                                                 @PathParam("job") long job) {
-        var summary = runs.summary(job);
-        if (!summary.experiment().equals(exp) || !summary.judge().equals(name)) {
-            throw ProblemException.notFound("Run " + job + " is not a run of judge '" + name + "'.");
-        }
-        return summary;
-    }
 }

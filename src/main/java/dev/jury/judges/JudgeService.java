@@ -1,5 +1,8 @@
 package dev.jury.judges;
 
+import dev.jury.judges.prompt.Demo;
+import dev.jury.judges.prompt.InstructionsTemplate;
+import dev.jury.labels.LabelNames;
 import dev.jury.judges.memory.JudgeMemory;
 import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
@@ -70,7 +73,7 @@ public class JudgeService {
         Experiment experiment = experiments.get(experimentName);
         List<Problem.FieldError> errors = new ArrayList<>();
         Optional<RubricVersion> rubric = Optional.empty();
-        Optional<String> nameProblem = JudgeNames.validate(name);
+        Optional<String> nameProblem = LabelNames.validate(name);
         if (nameProblem.isPresent()) {
             errors.add(Problem.FieldError.field("name", nameProblem.get()));
         } else {

@@ -1,5 +1,6 @@
 package dev.jury.judges;
 
+import dev.jury.judges.prompt.Demo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

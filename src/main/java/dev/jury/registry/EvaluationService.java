@@ -8,8 +8,8 @@ import dev.jury.agreement.report.AgreementResult;
 import dev.jury.agreement.report.AgreementService;
 import dev.jury.agreement.report.EstimateView;
 import dev.jury.jobs.Job;
-import dev.jury.judges.JudgeRunHandler;
-import dev.jury.judges.JudgeRunService;
+import dev.jury.judges.run.JudgeRunHandler;
+import dev.jury.judges.run.JudgeRunService;
 import dev.jury.judges.JudgeService;
 import dev.jury.judges.JudgeVersion;
 import dev.jury.web.ProblemException;
@@ -94,9 +94,9 @@ public class EvaluationService {
         long experimentId = judges.judge(experiment, name).experimentId;
         @SuppressWarnings("unchecked")
         List<Number> ids = em.createNativeQuery("""
-                        SELECT DISTINCT a.trace_id FROM assessment a JOIN trace t ON t.id = a.trace_id
+                        SELECT DISTINCT a.trace_id FROM current_assessment a JOIN trace t ON t.id = a.trace_id
                          WHERE t.experiment_id = ?1 AND a.source_type = 'HUMAN' AND a.valid
-                           AND a.superseded_by IS NULL AND lower(btrim(a.name)) = CAST(?2 AS text)
+                           AND lower(btrim(a.name)) = CAST(?2 AS text)
                          ORDER BY a.trace_id""")
                 .setParameter(1, experimentId).setParameter(2, name.strip().toLowerCase(Locale.ROOT))
                 .getResultList();
@@ -119,19 +119,18 @@ public class EvaluationService {
         List<String> values = result.rubric().levels().stream().map(AgreementResult.Level::value).toList();
 
         long total = count("""
-                SELECT count(*) FROM assessment a JOIN trace t ON t.id = a.trace_id
-                 WHERE t.experiment_id = ?1 AND a.source_id = ?2 AND a.source_type = 'LLM_JUDGE'
-                   AND a.superseded_by IS NULL""", v.judge.experimentId, source);
+                SELECT count(*) FROM current_assessment a JOIN trace t ON t.id = a.trace_id
+                 WHERE t.experiment_id = ?1 AND a.source_id = ?2 AND a.source_type = 'LLM_JUDGE'""",
+                v.judge.experimentId, source);
         long errors = count("""
-                SELECT count(*) FROM assessment a JOIN trace t ON t.id = a.trace_id
+                SELECT count(*) FROM current_assessment a JOIN trace t ON t.id = a.trace_id
                  WHERE t.experiment_id = ?1 AND a.source_id = ?2 AND a.source_type = 'LLM_JUDGE'
-                   AND a.superseded_by IS NULL AND NOT a.valid""", v.judge.experimentId, source);
+                   AND NOT a.valid""", v.judge.experimentId, source);
         @SuppressWarnings("unchecked")
         List<Object[]> verdicts = em.createNativeQuery("""
-                        SELECT a.trace_id, a.value, a.rationale, a.error FROM assessment a
+                        SELECT a.trace_id, a.value, a.rationale, a.error FROM current_assessment a
                           JOIN trace t ON t.id = a.trace_id
                          WHERE t.experiment_id = ?1 AND a.source_id = ?2 AND a.source_type = 'LLM_JUDGE'
-                           AND a.superseded_by IS NULL
                          ORDER BY a.trace_id LIMIT ?3""")
                 .setParameter(1, v.judge.experimentId).setParameter(2, source).setParameter(3, MAX_ROWS)
                 .getResultList();

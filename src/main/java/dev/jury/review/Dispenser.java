@@ -1,5 +1,7 @@
 package dev.jury.review;
 
+import dev.jury.labels.LabelWriter;
+import dev.jury.labels.NewLabel;
 import dev.jury.agreement.Consensus;
 import dev.jury.rubrics.RubricSpec;
 import dev.jury.rubrics.RubricValues;
@@ -404,51 +406,12 @@ public class Dispenser {
 
     /**
      * Appends the reviewer's label as a HUMAN assessment named after the judge, superseding their previous
-     * current label on this trace and name (append-only: the old row only gets superseded_by).
+     * current label on this trace and name, on this transaction's connection (the item stays locked).
      */
     private static long insertLabel(Connection c, QueueState queue, long traceId, String reviewer, String value,
                                     String rationale, Long timeSpentMs) throws SQLException {
-        Long previous = null;
-        try (var select = c.prepareStatement("""
-                SELECT id FROM assessment
-                 WHERE trace_id = ? AND name = ? AND source_id = ? AND superseded_by IS NULL
-                 ORDER BY id DESC LIMIT 1 FOR UPDATE""")) {
-            select.setLong(1, traceId);
-            select.setString(2, queue.judgeName());
-            select.setString(3, reviewer);
-            try (ResultSet rs = select.executeQuery()) {
-                if (rs.next()) {
-                    previous = rs.getLong(1);
-                }
-            }
-        }
-        long id;
-        try (var insert = c.prepareStatement("""
-                INSERT INTO assessment (trace_id, name, value, rationale, source_type, source_id, rubric_version_id,
-                                        queue_id, time_spent_ms, supersedes, valid)
-                VALUES (?, ?, ?, ?, 'HUMAN', ?, ?, ?, ?, ?, TRUE) RETURNING id""")) {
-            insert.setLong(1, traceId);
-            insert.setString(2, queue.judgeName());
-            insert.setString(3, value);
-            insert.setString(4, rationale == null ? "" : rationale);
-            insert.setString(5, reviewer);
-            insert.setLong(6, queue.rubricVersionId());
-            insert.setLong(7, queue.id());
-            insert.setObject(8, timeSpentMs);
-            insert.setObject(9, previous);
-            try (ResultSet rs = insert.executeQuery()) {
-                rs.next();
-                id = rs.getLong(1);
-            }
-        }
-        if (previous != null) {
-            try (var update = c.prepareStatement("UPDATE assessment SET superseded_by = ? WHERE id = ?")) {
-                update.setLong(1, id);
-                update.setLong(2, previous);
-                update.executeUpdate();
-            }
-        }
-        return id;
+        return LabelWriter.replaceCurrent(c, NewLabel.human(traceId, queue.judgeName(), value,
+                rationale == null ? "" : rationale, reviewer, queue.rubricVersionId(), queue.id(), timeSpentMs)).id();
     }
 
     /**
@@ -499,8 +462,8 @@ public class Dispenser {
         int[] counts = new int[rubric.levels().size()];
         String adjudicated = null;
         try (var select = c.prepareStatement("""
-                SELECT value, source_id FROM assessment
-                 WHERE trace_id = ? AND name = ? AND source_type = 'HUMAN' AND superseded_by IS NULL AND valid
+                SELECT value, source_id FROM current_assessment
+                 WHERE trace_id = ? AND name = ? AND source_type = 'HUMAN' AND valid
                    AND (queue_id = ? OR source_id LIKE 'adjudication:%')
                  ORDER BY id""")) {
             select.setLong(1, traceId);

@@ -175,9 +175,9 @@ public class QueueService {
     List<BalancedSampler.Candidate> pool(long experimentId, String judge, RubricSpec spec, PoolFilter filter) {
         var sql = new StringBuilder("""
                 SELECT t.id, v.value FROM trace t
-                  LEFT JOIN LATERAL (SELECT a.value FROM assessment a
+                  LEFT JOIN LATERAL (SELECT a.value FROM current_assessment a
                                       WHERE a.trace_id = t.id AND a.name = ? AND a.source_type = 'LLM_JUDGE'
-                                        AND a.valid AND a.superseded_by IS NULL
+                                        AND a.valid
                                       ORDER BY a.id DESC LIMIT 1) v ON TRUE
                  WHERE t.experiment_id = ?""");
         var params = new ArrayList<Object>(List.of(judge, experimentId));
@@ -365,18 +365,17 @@ public class QueueService {
      * the same admin supersedes theirs; nothing is deleted), then recomputes the consensus and live counters of
      * every queue of this judge that holds the trace.
      */
-    public dev.jury.traces.Assessment adjudicate(AdjudicationTarget target, String value, String rationale,
+    public dev.jury.labels.Assessment adjudicate(AdjudicationTarget target, String value, String rationale,
                                                  String actor) {
         RubricSpec spec = target.rubric().spec();
         String canonical = ReviewService.checkLabel(spec, value, rationale);
-        var label = dev.jury.traces.Assessment.create(target.trace().id, target.name(), canonical,
-                rationale == null ? "" : rationale.strip(), dev.jury.traces.SourceType.HUMAN, "adjudication:" + actor);
+        var label = dev.jury.labels.Assessment.create(target.trace().id, target.name(), canonical,
+                rationale == null ? "" : rationale.strip(), dev.jury.labels.SourceType.HUMAN, "adjudication:" + actor);
         label.rubricVersionId = target.rubric().id;
         label.queueId = target.queue() == null ? null : target.queue().id;
-        dev.jury.traces.Assessment.supersede(label);
-        dev.jury.traces.Assessment.flush(); // the dispenser re-reads the labels over JDBC in this transaction
+        dev.jury.labels.Assessment.supersede(label);
         @SuppressWarnings("unchecked")
-        List<Object[]> holders = dev.jury.traces.Assessment.getEntityManager().createNativeQuery("""
+        List<Object[]> holders = dev.jury.labels.Assessment.getEntityManager().createNativeQuery("""
                         SELECT q.id, q.rubric_version_id FROM queue_item i JOIN review_queue q ON q.id = i.queue_id
                          WHERE i.trace_id = ?1 AND q.judge_name = ?2 AND q.experiment_id = ?3 ORDER BY q.id""")
                 .setParameter(1, target.trace().id).setParameter(2, target.name())

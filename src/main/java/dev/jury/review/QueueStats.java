@@ -123,11 +123,10 @@ public class QueueStats {
                                CASE WHEN a.source_id LIKE 'adjudication:%' THEN substr(a.source_id, 14)
                                     ELSE coalesce(r.username, a.source_id) END,
                                a.queue_id, v.version, a.created_at
-                          FROM assessment a
+                          FROM current_assessment a
                           LEFT JOIN reviewer r ON r.subject = a.source_id
                           LEFT JOIN rubric_version v ON v.id = a.rubric_version_id
-                         WHERE a.trace_id = ?1 AND a.name = ?2 AND a.source_type = 'HUMAN'
-                           AND a.superseded_by IS NULL AND a.valid
+                         WHERE a.trace_id = ?1 AND a.name = ?2 AND a.source_type = 'HUMAN' AND a.valid
                          ORDER BY a.id""")
                 .setParameter(1, traceId).setParameter(2, name).getResultList();
         return rows.stream().map(r -> new HumanLabel(n(r[0]), (String) r[1], (String) r[2], (String) r[3],
@@ -136,11 +135,8 @@ public class QueueStats {
     }
 
     /** The judge's latest valid verdict on a trace, if any. */
-    public java.util.Optional<dev.jury.traces.Assessment> judgeVerdict(long traceId, String name) {
-        return dev.jury.traces.Assessment.<dev.jury.traces.Assessment>find("""
-                        traceId = ?1 and name = ?2 and sourceType = ?3 and valid = true and supersededBy is null
-                        order by id desc""", traceId, name, dev.jury.traces.SourceType.LLM_JUDGE)
-                .firstResultOptional();
+    public java.util.Optional<dev.jury.labels.Assessment> judgeVerdict(long traceId, String name) {
+        return dev.jury.labels.Assessment.findCurrentVerdict(traceId, name);
     }
 
     /**

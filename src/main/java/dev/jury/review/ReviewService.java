@@ -3,12 +3,12 @@ package dev.jury.review;
 import dev.jury.rubrics.RubricSpec;
 import dev.jury.rubrics.RubricValues;
 import dev.jury.rubrics.RubricVersion;
-import dev.jury.traces.Assessment;
-import dev.jury.traces.SourceType;
+import dev.jury.labels.Assessment;
+import dev.jury.labels.SourceType;
 import dev.jury.traces.Trace;
 import dev.jury.web.Problem;
 import dev.jury.web.ProblemException;
-import dev.jury.web.QueueDirectory;
+import dev.jury.home.QueueDirectory;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -117,9 +117,9 @@ public class ReviewService implements QueueDirectory {
                    j.found, j.value, j.rationale, j.source_id, q.items_complete,
                    (SELECT count(*) FROM lease l WHERE l.queue_id = q.id AND l.reviewer = ? AND l.status = 'SUBMITTED')
               FROM trace t
-              LEFT JOIN LATERAL (SELECT TRUE AS found, a.value, a.rationale, a.source_id FROM assessment a
+              LEFT JOIN LATERAL (SELECT TRUE AS found, a.value, a.rationale, a.source_id FROM current_assessment a
                                   WHERE ? AND a.trace_id = t.id AND a.name = ? AND a.source_type = 'LLM_JUDGE'
-                                    AND a.valid AND a.superseded_by IS NULL
+                                    AND a.valid
                                   ORDER BY a.id DESC LIMIT 1) j ON TRUE
               JOIN review_queue q ON q.id = ?
              WHERE t.id = ?""";
@@ -229,10 +229,8 @@ public class ReviewService implements QueueDirectory {
     public ItemView view(ReviewQueue queue, Dispenser.Offer offer, Reviewer reviewer) {
         Trace trace = Trace.findById(offer.traceId());
         RubricVersion rubric = queues.rubric(queue);
-        Assessment judge = queue.blind ? null : Assessment.<Assessment>find("""
-                        traceId = ?1 and name = ?2 and sourceType = ?3 and valid = true and supersededBy is null
-                        order by id desc""", trace.id, queue.judgeName, SourceType.LLM_JUDGE)
-                .firstResult();
+        Assessment judge = queue.blind ? null
+                : Assessment.findCurrentVerdict(trace.id, queue.judgeName).orElse(null);
         Assessment mine = Assessment.findCurrentLabel(trace.id, queue.judgeName, reviewer.subject())
                 .filter(a -> queue.id.equals(a.queueId)).orElse(null);
         return new ItemView(queue, offer, trace, rubric, judge, mine, progress(queue, reviewer));

@@ -2,7 +2,7 @@ package dev.jury.rubrics;
 
 import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
-import dev.jury.judges.JudgeNames;
+import dev.jury.labels.LabelNames;
 import dev.jury.security.AuditEvent;
 import dev.jury.security.AuditLog;
 import dev.jury.security.CurrentUser;
@@ -131,7 +131,7 @@ public class RubricResource {
                               @QueryParam("kind") String kind) {
         Experiment experiment = experiments.get(exp);
         String typed = name == null ? "" : name.strip();
-        var nameError = JudgeNames.validate(typed);
+        var nameError = LabelNames.validate(typed);
         if (nameError.isPresent()) {
             var form = new NewRubricForm(typed, kind, nameError.get());
             return Response.status(422).entity(Templates.list(experiment, rubrics.listCurrent(exp), form)).build();
@@ -204,7 +204,7 @@ public class RubricResource {
                 isChecked(fields, "rationale_required"), minLength == null ? 0 : minLength, threshold);
         if (!errors.isEmpty()) {
             // the typed numbers cannot be saved; show every other problem at the same time
-            JudgeNames.validate(name).ifPresent(m -> errors.putIfAbsent("name", m));
+            LabelNames.validate(name).ifPresent(m -> errors.putIfAbsent("name", m));
             for (RubricError e : RubricValidator.validate(RubricNormaliser.normalise(spec))) {
                 errors.putIfAbsent(RubricService.apiField(e.field()), e.message());
             }

@@ -2,7 +2,7 @@ package dev.jury.rubrics;
 
 import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
-import dev.jury.judges.JudgeNames;
+import dev.jury.labels.LabelNames;
 import dev.jury.security.AuditLog;
 import dev.jury.web.Problem;
 import dev.jury.web.ProblemException;
@@ -54,7 +54,7 @@ public class RubricService {
     public Saved save(String experimentName, String name, RubricSpec submitted, String actor) {
         Experiment experiment = experiments.get(experimentName);
         List<Problem.FieldError> errors = new ArrayList<>();
-        JudgeNames.validate(name).ifPresent(message -> errors.add(Problem.FieldError.field("name", message)));
+        LabelNames.validate(name).ifPresent(message -> errors.add(Problem.FieldError.field("name", message)));
         RubricSpec spec = RubricNormaliser.normalise(submitted);
         for (RubricError error : RubricValidator.validate(spec)) {
             errors.add(Problem.FieldError.field(apiField(error.field()), error.message()));

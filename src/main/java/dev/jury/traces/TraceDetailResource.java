@@ -1,5 +1,6 @@
 package dev.jury.traces;
 
+import dev.jury.labels.Assessment;
 import dev.jury.experiments.Experiment;
 import dev.jury.security.Roles;
 import io.quarkus.qute.CheckedTemplate;

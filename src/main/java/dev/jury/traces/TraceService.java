@@ -1,5 +1,6 @@
 package dev.jury.traces;
 
+import dev.jury.labels.Assessment;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
@@ -92,8 +93,8 @@ public class TraceService {
 
     /** A current (not superseded), valid assessment of the given source type on trace t. */
     private static String current(String sourceType) {
-        return "(SELECT 1 FROM assessment a WHERE a.trace_id = t.id AND a.source_type = '" + sourceType
-                + "' AND a.valid AND a.superseded_by IS NULL)";
+        return "(SELECT 1 FROM current_assessment a WHERE a.trace_id = t.id AND a.source_type = '" + sourceType
+                + "' AND a.valid)";
     }
 
     /** The {@code limit} parameter: 1 to {@value #MAX_LIMIT}, {@value #DEFAULT_LIMIT} when absent. */

@@ -1,5 +1,7 @@
 package dev.jury.traces;
 
+import dev.jury.labels.SourceType;
+import dev.jury.labels.Assessment;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;

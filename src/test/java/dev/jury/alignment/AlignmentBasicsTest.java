@@ -2,8 +2,8 @@ package dev.jury.alignment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.jury.judges.Demo;
-import dev.jury.judges.Verdict;
+import dev.jury.judges.prompt.Demo;
+import dev.jury.judges.prompt.Verdict;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

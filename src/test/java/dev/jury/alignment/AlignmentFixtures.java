@@ -3,7 +3,7 @@ package dev.jury.alignment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jury.judges.Verdict;
+import dev.jury.judges.prompt.Verdict;
 import dev.jury.rubrics.RubricKind;
 import dev.jury.rubrics.RubricLevel;
 import dev.jury.rubrics.RubricSpec;

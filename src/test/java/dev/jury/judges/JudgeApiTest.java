@@ -1,5 +1,7 @@
 package dev.jury.judges;
 
+import dev.jury.judges.prompt.InstructionsTemplate;
+import dev.jury.labels.LabelNames;
 import dev.jury.experiments.ExperimentService;
 import dev.jury.rubrics.RubricFixtures;
 import dev.jury.rubrics.RubricService;
@@ -142,8 +144,8 @@ class JudgeApiTest {
     void badNameIsRefusedWithJudgeNamesMessage() {
         String exp = ApiFixtures.experiment();
         expect422(post(exp, ApiFixtures.judgeBody("Product-Quality")), "name",
-                JudgeNames.validate("Product-Quality").orElseThrow());
-        expect422(post(exp, ApiFixtures.judgeBody("")), "name", JudgeNames.validate("").orElseThrow());
+                LabelNames.validate("Product-Quality").orElseThrow());
+        expect422(post(exp, ApiFixtures.judgeBody("")), "name", LabelNames.validate("").orElseThrow());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.jury.judges;
 
+import dev.jury.judges.prompt.Demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;

@@ -1,5 +1,6 @@
 package dev.jury.traces;
 
+import dev.jury.labels.SourceType;
 import dev.jury.experiments.ExperimentService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;

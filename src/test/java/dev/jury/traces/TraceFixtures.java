@@ -1,5 +1,7 @@
 package dev.jury.traces;
 
+import dev.jury.labels.SourceType;
+import dev.jury.labels.Assessment;
 import dev.jury.experiments.ExperimentService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.response.Response;

@@ -1,5 +1,6 @@
 package dev.jury.agreement.report;
 
+import dev.jury.labels.LabelSql;
 import org.postgresql.PGStatement;
 
 import java.sql.Connection;
@@ -216,7 +217,7 @@ final class CurrentLabels {
      * that is itself a current label passing the filters is added. Ids in {@code seen} are skipped, and every id
      * read is added to it, so a row read twice (it stays above {@code after} until the horizon passes it) counts
      * once. Nothing else ever changes on an assessment: content columns, {@code valid} and {@code error} are
-     * written once (see {@link dev.jury.traces.Assessment}).
+     * written once (see {@link dev.jury.labels.Assessment}).
      *
      * @return rows read
      */
@@ -266,7 +267,7 @@ final class CurrentLabels {
         // is only compared. "name = ? OR …" lets the usual canonical spelling skip the trim and case-fold.
         String current = """
                 (a.name = ? OR lower(btrim(a.name)) = ?)
-                   AND a.superseded_by IS NULL AND a.valid AND a.error IS NULL AND a.value IS NOT NULL
+                   AND a.valid AND a.error IS NULL AND a.value IS NOT NULL
                    AND a.source_type IN ('HUMAN', 'LLM_JUDGE')""";
         String rater = "a.source_type = 'HUMAN' AND a.source_id NOT LIKE 'adjudication:%'";
         if (queueId != null) {
@@ -286,13 +287,14 @@ final class CurrentLabels {
         if (!refresh) {
             return columns + """
 
-                      FROM assessment a
+                      FROM current_assessment a
                       JOIN trace t ON t.id = a.trace_id
                      WHERE t.experiment_id = ?
                        AND\s""" + current;
         }
         // Rows above the id come from the primary key; the few of them are then checked against the trace.
-        return columns + ",\n       a.supersedes, coalesce(" + current + """
+        // Here every row is read, so whether it is current is asked of the row itself (LabelSql.IS_CURRENT).
+        return columns + ",\n       a.supersedes, coalesce(" + LabelSql.isCurrent("a") + " AND " + current + """
                 , FALSE)
                   FROM assessment a
                   JOIN trace t ON t.id = a.trace_id

@@ -79,10 +79,10 @@ public class LabelCacheWarmer {
     private List<LabelCache.Key> largestReports(long minLabels, int limit) {
         try (Connection c = dataSource.getConnection(); var s = c.prepareStatement("""
                 SELECT r.experiment_id, r.name
-                  FROM assessment a
+                  FROM current_assessment a
                   JOIN trace t ON t.id = a.trace_id
                   JOIN rubric r ON r.experiment_id = t.experiment_id AND r.name = lower(btrim(a.name))
-                 WHERE a.superseded_by IS NULL AND a.valid AND a.source_type IN ('HUMAN', 'LLM_JUDGE')
+                 WHERE a.valid AND a.source_type IN ('HUMAN', 'LLM_JUDGE')
                  GROUP BY r.experiment_id, r.name
                 HAVING count(*) >= ?
                  ORDER BY count(*) DESC

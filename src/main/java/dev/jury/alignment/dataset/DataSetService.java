@@ -46,9 +46,9 @@ public class DataSetService {
         List<Object[]> rows = em.createNativeQuery("""
                         SELECT a.id, a.trace_id, a.source_id, a.value, a.rationale, a.rubric_version_id,
                                a.source_id LIKE 'adjudication:%'
-                          FROM assessment a JOIN trace t ON t.id = a.trace_id
+                          FROM current_assessment a JOIN trace t ON t.id = a.trace_id
                          WHERE t.experiment_id = ?1 AND (a.name = ?2 OR lower(btrim(a.name)) = ?2)
-                           AND a.source_type = 'HUMAN' AND a.superseded_by IS NULL AND a.valid
+                           AND a.source_type = 'HUMAN' AND a.valid
                            AND a.error IS NULL AND a.value IS NOT NULL
                          ORDER BY a.id""")
                 .setParameter(1, experimentId).setParameter(2, folded).getResultList();

@@ -9,7 +9,7 @@ import dev.jury.alignment.JudgeCalls;
 import dev.jury.alignment.JudgeProgram;
 import dev.jury.alignment.JudgeRunner;
 import dev.jury.alignment.LabelMatch;
-import dev.jury.judges.Demo;
+import dev.jury.judges.prompt.Demo;
 import dev.jury.judges.memory.JudgeMemory;
 import dev.jury.judges.memory.MemoryExample;
 import dev.jury.llm.embedded.EmbeddedTask;

@@ -8,7 +8,7 @@ import dev.jury.alignment.Optimizer;
 import dev.jury.alignment.ParameterSpec;
 import dev.jury.alignment.fewshot.FewShotOptimizer;
 import dev.jury.alignment.fewshot.FewShotParameters;
-import dev.jury.judges.JudgeCaller;
+import dev.jury.judges.run.JudgeCaller;
 import dev.jury.judges.JudgeVersion;
 import dev.jury.llm.LlmProviders;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jury.alignment.AlignmentExample;
 import dev.jury.alignment.JudgeProgram;
 import dev.jury.alignment.JudgeRunner;
-import dev.jury.judges.JudgeCaller;
-import dev.jury.judges.Verdict;
+import dev.jury.judges.run.JudgeCaller;
+import dev.jury.judges.prompt.Verdict;
 import dev.jury.llm.LlmException;
 
 import java.util.Objects;

@@ -8,7 +8,7 @@ import dev.jury.alignment.Optimizer;
 import dev.jury.alignment.ParameterSpec;
 import dev.jury.alignment.simba.SimbaOptimizer;
 import dev.jury.alignment.simba.SimbaParameters;
-import dev.jury.judges.JudgeCaller;
+import dev.jury.judges.run.JudgeCaller;
 import dev.jury.judges.JudgeVersion;
 import dev.jury.llm.LlmClient;
 import jakarta.enterprise.context.ApplicationScoped;

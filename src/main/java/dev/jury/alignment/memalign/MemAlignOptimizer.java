@@ -9,7 +9,7 @@ import dev.jury.alignment.AlignmentResult;
 import dev.jury.alignment.JudgeCalls;
 import dev.jury.alignment.JudgeProgram;
 import dev.jury.alignment.JudgeRunner;
-import dev.jury.judges.Verdict;
+import dev.jury.judges.prompt.Verdict;
 import dev.jury.judges.memory.Guideline;
 import dev.jury.judges.memory.JudgeMemory;
 import dev.jury.judges.memory.MemoryExample;

@@ -4,7 +4,7 @@ import dev.jury.agreement.Bootstrap;
 import dev.jury.agreement.CohenKappa;
 import dev.jury.agreement.ConfusionMatrix;
 import dev.jury.agreement.Estimate;
-import dev.jury.judges.Verdict;
+import dev.jury.judges.prompt.Verdict;
 import dev.jury.rubrics.RubricKind;
 import dev.jury.rubrics.RubricSpec;
 import dev.jury.rubrics.RubricValues;

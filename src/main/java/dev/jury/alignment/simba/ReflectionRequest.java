@@ -1,7 +1,7 @@
 package dev.jury.alignment.simba;
 
 import dev.jury.alignment.AlignmentExample;
-import dev.jury.judges.Verdict;
+import dev.jury.judges.prompt.Verdict;
 import dev.jury.rubrics.RubricSpec;
 
 import java.util.Objects;

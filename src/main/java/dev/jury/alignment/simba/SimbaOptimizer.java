@@ -8,8 +8,8 @@ import dev.jury.alignment.AlignmentResult;
 import dev.jury.alignment.JudgeCalls;
 import dev.jury.alignment.JudgeProgram;
 import dev.jury.alignment.JudgeRunner;
-import dev.jury.judges.Demo;
-import dev.jury.judges.Verdict;
+import dev.jury.judges.prompt.Demo;
+import dev.jury.judges.prompt.Verdict;
 import dev.jury.rubrics.RubricSpec;
 
 import java.util.ArrayList;

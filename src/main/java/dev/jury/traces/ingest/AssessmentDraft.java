@@ -1,6 +1,6 @@
 package dev.jury.traces.ingest;
 
-import dev.jury.traces.SourceType;
+import dev.jury.labels.SourceType;
 
 import java.time.Instant;
 

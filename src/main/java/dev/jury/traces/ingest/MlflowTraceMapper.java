@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.jury.traces.SourceType;
+import dev.jury.labels.SourceType;
 
 import java.math.BigDecimal;
 import java.time.Instant;

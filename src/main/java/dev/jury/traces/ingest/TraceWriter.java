@@ -1,12 +1,13 @@
 package dev.jury.traces.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jury.labels.LabelWriter;
+import dev.jury.labels.NewLabel;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,25 +31,6 @@ final class TraceWriter {
             ORDER BY r.ord
             ON CONFLICT DO NOTHING
             RETURNING id, client_request_id""";
-
-    static final String INSERT_ASSESSMENTS = """
-            INSERT INTO assessment (trace_id, name, value, rationale, source_type, source_id, error, valid, created_at,
-                                    metadata)
-            SELECT r.trace_id, r.name, r.value, r.rationale, r.source_type, r.source_id, r.error, r.valid,
-                   coalesce(r.created_at::timestamptz, now()), r.metadata::jsonb
-            FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[],
-                        ?::text[], ?::text[]) WITH ORDINALITY
-                 AS r(trace_id, name, value, rationale, source_type, source_id, error, valid, created_at, metadata, ord)
-            ORDER BY r.ord
-            RETURNING id""";
-
-    /** An override imported with its target: the new row supersedes the old one, the old one is superseded by it. */
-    static final String LINK_SUPERSEDES = """
-            UPDATE assessment a SET supersedes = v.old_id
-            FROM unnest(?::bigint[], ?::bigint[]) AS v(old_id, new_id) WHERE a.id = v.new_id""";
-    static final String LINK_SUPERSEDED_BY = """
-            UPDATE assessment a SET superseded_by = v.new_id
-            FROM unnest(?::bigint[], ?::bigint[]) AS v(old_id, new_id) WHERE a.id = v.old_id""";
 
     private final ObjectMapper mapper;
 
@@ -129,46 +111,19 @@ final class TraceWriter {
         if (drafts.isEmpty()) {
             return;
         }
-        int n = drafts.size();
-        String[] names = new String[n], values = new String[n], rationales = new String[n], types = new String[n],
-                sources = new String[n], errors = new String[n], times = new String[n], metadata = new String[n];
-        Boolean[] valid = new Boolean[n];
-        for (int i = 0; i < n; i++) {
+        var labels = new ArrayList<NewLabel>(drafts.size());
+        for (int i = 0; i < drafts.size(); i++) {
             var a = drafts.get(i);
-            names[i] = a.name();
-            values[i] = a.value();
-            rationales[i] = a.rationale();
-            types[i] = a.sourceType().name();
-            sources[i] = a.sourceId();
-            errors[i] = a.error();
-            valid[i] = a.valid();
-            times[i] = a.createdAt() == null ? null : a.createdAt().toString();
-            metadata[i] = a.externalId() == null ? null
+            String metadata = a.externalId() == null ? null
                     : mapper.createObjectNode().put("mlflow_assessment_id", a.externalId()).toString();
+            labels.add(new NewLabel(traceOf.get(i), a.name(), a.value(), a.rationale(), a.sourceType(), a.sourceId(),
+                    null, null, null, a.error(), null, a.valid(), a.createdAt(), metadata, null));
         }
-        long[] ids = new long[n];
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_ASSESSMENTS)) {
-            insert.setArray(1, connection.createArrayOf("bigint", traceOf.toArray(new Long[0])));
-            insert.setArray(2, connection.createArrayOf("text", names));
-            insert.setArray(3, connection.createArrayOf("text", values));
-            insert.setArray(4, connection.createArrayOf("text", rationales));
-            insert.setArray(5, connection.createArrayOf("text", types));
-            insert.setArray(6, connection.createArrayOf("text", sources));
-            insert.setArray(7, connection.createArrayOf("text", errors));
-            insert.setArray(8, connection.createArrayOf("boolean", valid));
-            insert.setArray(9, connection.createArrayOf("text", times));
-            insert.setArray(10, connection.createArrayOf("text", metadata));
-            try (var result = insert.executeQuery()) {
-                int i = 0;
-                while (result.next()) {
-                    ids[i++] = result.getLong(1);
-                }
-            }
-        }
-        Arrays.sort(ids);
+        long[] ids = LabelWriter.insertAll(connection, labels);
         linkOverrides(connection, traceOf, drafts, ids);
     }
 
+    /** An override imported with its target: the new row supersedes the old one, the old one is superseded by it. */
     private static void linkOverrides(Connection connection, List<Long> traceOf, List<AssessmentDraft> drafts, long[] ids)
             throws SQLException {
         Map<String, Long> byExternalId = new HashMap<>();
@@ -177,25 +132,14 @@ final class TraceWriter {
                 byExternalId.put(traceOf.get(i) + "/" + drafts.get(i).externalId(), ids[i]);
             }
         }
-        var olds = new ArrayList<Long>();
-        var news = new ArrayList<Long>();
+        var pairs = new ArrayList<long[]>();
         for (int i = 0; i < drafts.size(); i++) {
             String target = drafts.get(i).overrides();
             Long old = target == null ? null : byExternalId.get(traceOf.get(i) + "/" + target);
             if (old != null && old != ids[i]) {
-                olds.add(old);
-                news.add(ids[i]);
+                pairs.add(new long[]{old, ids[i]});
             }
         }
-        if (olds.isEmpty()) {
-            return;
-        }
-        for (String sql : new String[]{LINK_SUPERSEDES, LINK_SUPERSEDED_BY}) {
-            try (PreparedStatement update = connection.prepareStatement(sql)) {
-                update.setArray(1, connection.createArrayOf("bigint", olds.toArray(new Long[0])));
-                update.setArray(2, connection.createArrayOf("bigint", news.toArray(new Long[0])));
-                update.executeUpdate();
-            }
-        }
+        LabelWriter.supersede(connection, pairs);
     }
 }

@@ -7,8 +7,8 @@ import dev.jury.alignment.AlignmentFixtures.Script;
 import dev.jury.alignment.AlignmentFixtures.ScriptedJudge;
 import dev.jury.alignment.AlignmentResult;
 import dev.jury.alignment.JudgeProgram;
-import dev.jury.judges.Demo;
-import dev.jury.judges.Verdict;
+import dev.jury.judges.prompt.Demo;
+import dev.jury.judges.prompt.Verdict;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.jury.alignment.AlignmentFixtures;
 import dev.jury.alignment.AlignmentFixtures.ScriptedJudge;
 import dev.jury.alignment.AlignmentResult;
 import dev.jury.alignment.JudgeProgram;
-import dev.jury.judges.Verdict;
+import dev.jury.judges.prompt.Verdict;
 import dev.jury.judges.memory.Guideline;
 import dev.jury.judges.memory.JudgeMemory;
 import dev.jury.judges.memory.MemoryExample;

@@ -1,7 +1,7 @@
 package dev.jury.alignment.run;
 
 import dev.jury.alignment.AlignmentFixtures;
-import dev.jury.judges.Verdict;
+import dev.jury.judges.prompt.Verdict;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

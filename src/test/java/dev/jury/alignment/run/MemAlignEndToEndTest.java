@@ -3,7 +3,7 @@ package dev.jury.alignment.run;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.jury.judges.JudgePromptBuilder;
+import dev.jury.judges.prompt.JudgePromptBuilder;
 import dev.jury.llm.InjectLlmFake;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;

@@ -20,7 +20,7 @@ class ReflectionPromptTest {
     private ReflectionRequest request() {
         return new ReflectionRequest(BASE_INSTRUCTIONS, YES_NO, trace,
                 new ReflectionRequest.Run("no", "the answer skips step 2", null, 1.0),
-                ReflectionRequest.Run.of(dev.jury.judges.Verdict.failed("not an allowed value", "maybe"), 0.0));
+                ReflectionRequest.Run.of(dev.jury.judges.prompt.Verdict.failed("not an allowed value", "maybe"), 0.0));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.jury.traces.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jury.traces.SourceType;
+import dev.jury.labels.SourceType;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,0 +1,242 @@
+package dev.jury.labels;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The only code that writes the {@code assessment} table (docs/architecture.md; {@code ArchitectureTest} fails on
+ * any other). Labels are append-only: a row's content is written once; the one change ever made to a stored row is
+ * linking it to the row that replaces it ({@code superseded_by}, and {@code supersedes} on the new row when it was
+ * not known at insert time).
+ *
+ * <p>Every method works on the caller's connection, inside the caller's transaction, so a caller that holds row
+ * locks (the dispenser locks the queue item it labels) keeps them, and a label is stored with the rest of the
+ * caller's work or not at all. Three shapes of write exist because the callers differ in what they know:
+ * <ul>
+ *     <li>{@link #replaceCurrent}: one label that becomes its source's current label on a trace and name — a
+ *     reviewer's submit or edit, an adjudication, feedback through the API;</li>
+ *     <li>{@link #insertVerdicts}: a judge run's batch of outcomes, at most one valid verdict per trace and version
+ *     however often a run resumes, each outcome superseding that version's current error on the trace;</li>
+ *     <li>{@link #insertAll} + {@link #supersede}: imports, where a row replaces another of the same batch that
+ *     has no id until both are stored.</li>
+ * </ul>
+ * Invalidating a label is appending its replacement with {@code valid = false}; nothing is ever deleted.
+ */
+public final class LabelWriter {
+
+    private static final String COLUMNS = """
+            trace_id, name, value, rationale, source_type, source_id, judge_version_id, rubric_version_id, queue_id,
+            error, time_spent_ms, valid, created_at, metadata, supersedes""";
+
+    /** Many rows in one statement: arrays expanded by unnest, inserted in input order (identity ids ascend). */
+    private static final String INSERT_MANY = "INSERT INTO assessment (" + COLUMNS + """
+            )
+            SELECT r.trace_id, r.name, r.value, r.rationale, r.source_type, r.source_id, r.judge_version_id,
+                   r.rubric_version_id, r.queue_id, r.error, r.time_spent_ms, r.valid,
+                   coalesce(r.created_at::timestamptz, now()), r.metadata::jsonb, r.supersedes
+              FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],
+                          ?::bigint[], ?::text[], ?::bigint[], ?::boolean[], ?::text[], ?::text[], ?::bigint[])
+                   WITH ORDINALITY AS r(trace_id, name, value, rationale, source_type, source_id, judge_version_id,
+                                        rubric_version_id, queue_id, error, time_spent_ms, valid, created_at,
+                                        metadata, supersedes, ord)
+             ORDER BY r.ord""";
+
+    /** A valid verdict that the trace already has for this version is skipped (the one-valid-verdict index). */
+    private static final String SKIP_DUPLICATE_VERDICT =
+            "\nON CONFLICT (trace_id, source_id) WHERE source_type = 'LLM_JUDGE' AND valid DO NOTHING";
+
+    private static final String INSERT_ONE = "INSERT INTO assessment (" + COLUMNS + """
+            )
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(CAST(? AS timestamptz), now()), CAST(? AS jsonb), ?)
+            RETURNING id""";
+
+    /** Both directions of each (old, new) pair in one statement; a direction already set is left alone. */
+    private static final String LINK = """
+            WITH pair AS (SELECT * FROM unnest(?::bigint[], ?::bigint[]) AS p(old_id, new_id)),
+                 replacing AS (UPDATE assessment a SET supersedes = pair.old_id FROM pair
+                                WHERE a.id = pair.new_id AND a.supersedes IS DISTINCT FROM pair.old_id)
+            UPDATE assessment a SET superseded_by = pair.new_id FROM pair WHERE a.id = pair.old_id""";
+
+    private LabelWriter() {
+    }
+
+    /** What {@link #replaceCurrent} stored: the new row, and the row it superseded (null if none). */
+    public record Stored(long id, Long superseded) {
+    }
+
+    /**
+     * Stores {@code label} as its source's current label on its trace and name: the previous current label (if
+     * any) is locked, superseded and kept. Two writers of the same source, trace and name serialize on that lock.
+     */
+    public static Stored replaceCurrent(Connection c, NewLabel label) throws SQLException {
+        Long previous = lockCurrent(c, label.traceId(), label.name(), label.sourceId());
+        long id;
+        try (var insert = c.prepareStatement(INSERT_ONE)) {
+            var row = label.superseding(previous);
+            insert.setLong(1, row.traceId());
+            insert.setString(2, row.name());
+            insert.setString(3, row.value());
+            insert.setString(4, row.rationale());
+            insert.setString(5, row.sourceType().name());
+            insert.setString(6, row.sourceId());
+            setLong(insert, 7, row.judgeVersionId());
+            setLong(insert, 8, row.rubricVersionId());
+            setLong(insert, 9, row.queueId());
+            insert.setString(10, row.error());
+            setLong(insert, 11, row.timeSpentMs());
+            insert.setBoolean(12, row.valid());
+            insert.setString(13, row.createdAt() == null ? null : row.createdAt().toString());
+            insert.setString(14, row.metadata());
+            setLong(insert, 15, row.supersedes());
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        if (previous != null) {
+            try (var update = c.prepareStatement("UPDATE assessment SET superseded_by = ? WHERE id = ?")) {
+                update.setLong(1, id);
+                update.setLong(2, previous);
+                update.executeUpdate();
+            }
+        }
+        return new Stored(id, previous);
+    }
+
+    /**
+     * Appends every row, in input order.
+     *
+     * @return the new ids, position by position
+     */
+    public static long[] insertAll(Connection c, List<NewLabel> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return new long[0];
+        }
+        long[] ids = new long[rows.size()];
+        try (var insert = c.prepareStatement(INSERT_MANY + "\nRETURNING id")) {
+            bindRows(c, insert, rows);
+            try (ResultSet rs = insert.executeQuery()) {
+                int i = 0;
+                while (rs.next()) {
+                    ids[i++] = rs.getLong(1);
+                }
+            }
+        }
+        Arrays.sort(ids); // identity values are drawn in insertion order, which is input order
+        return ids;
+    }
+
+    /**
+     * Stores one judge version's outcomes, at most one per trace: a valid verdict is skipped when the trace
+     * already has one of this source (so a resumed run never doubles a verdict), and every stored outcome
+     * supersedes the source's current error on its trace, which is locked until the caller commits.
+     *
+     * @param sourceId the judge version's source id, the same on every row
+     * @return trace → id of the row stored for it; a skipped verdict has no entry
+     */
+    public static Map<Long, Long> insertVerdicts(Connection c, String sourceId, List<NewLabel> outcomes)
+            throws SQLException {
+        if (outcomes.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, Long> currentError = lockCurrentErrors(c, sourceId, outcomes);
+        var rows = outcomes.stream().map(o -> o.superseding(currentError.get(o.traceId()))).toList();
+        Map<Long, Long> stored = new HashMap<>();
+        List<long[]> superseded = new ArrayList<>();
+        try (var insert = c.prepareStatement(INSERT_MANY + SKIP_DUPLICATE_VERDICT + "\nRETURNING id, trace_id, supersedes")) {
+            bindRows(c, insert, rows);
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    stored.put(rs.getLong(2), rs.getLong(1));
+                    long old = rs.getLong(3);
+                    if (!rs.wasNull()) {
+                        superseded.add(new long[]{old, rs.getLong(1)});
+                    }
+                }
+            }
+        }
+        supersede(c, superseded);
+        return stored;
+    }
+
+    /** Links each {@code {old id, new id}} pair: the old row is superseded by the new one, which supersedes it. */
+    public static void supersede(Connection c, List<long[]> pairs) throws SQLException {
+        if (pairs.isEmpty()) {
+            return;
+        }
+        try (var link = c.prepareStatement(LINK)) {
+            link.setArray(1, c.createArrayOf("bigint", pairs.stream().map(p -> p[0]).toArray()));
+            link.setArray(2, c.createArrayOf("bigint", pairs.stream().map(p -> p[1]).toArray()));
+            link.executeUpdate();
+        }
+    }
+
+    /** The source's current label on the trace and name, locked; null if it has none. */
+    private static Long lockCurrent(Connection c, long traceId, String name, String sourceId) throws SQLException {
+        try (var select = c.prepareStatement("""
+                SELECT id FROM current_assessment
+                 WHERE trace_id = ? AND name = ? AND source_id = ?
+                 ORDER BY id DESC LIMIT 1 FOR UPDATE""")) {
+            select.setLong(1, traceId);
+            select.setString(2, name);
+            select.setString(3, sourceId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    /** trace → the source's newest current error row on it, locked until the caller commits. */
+    private static Map<Long, Long> lockCurrentErrors(Connection c, String sourceId, List<NewLabel> outcomes)
+            throws SQLException {
+        Map<Long, Long> current = new HashMap<>();
+        try (var select = c.prepareStatement("""
+                SELECT trace_id, id FROM current_assessment
+                 WHERE trace_id = ANY (?) AND source_id = ? AND source_type = 'LLM_JUDGE' AND NOT valid
+                 FOR UPDATE""")) {
+            select.setArray(1, c.createArrayOf("bigint", outcomes.stream().map(NewLabel::traceId).toArray()));
+            select.setString(2, sourceId);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    current.merge(rs.getLong(1), rs.getLong(2), Math::max);
+                }
+            }
+        }
+        return current;
+    }
+
+    private static void bindRows(Connection c, PreparedStatement insert, List<NewLabel> rows) throws SQLException {
+        insert.setArray(1, c.createArrayOf("bigint", rows.stream().map(NewLabel::traceId).toArray()));
+        insert.setArray(2, c.createArrayOf("text", rows.stream().map(NewLabel::name).toArray()));
+        insert.setArray(3, c.createArrayOf("text", rows.stream().map(NewLabel::value).toArray()));
+        insert.setArray(4, c.createArrayOf("text", rows.stream().map(NewLabel::rationale).toArray()));
+        insert.setArray(5, c.createArrayOf("text", rows.stream().map(r -> r.sourceType().name()).toArray()));
+        insert.setArray(6, c.createArrayOf("text", rows.stream().map(NewLabel::sourceId).toArray()));
+        insert.setArray(7, c.createArrayOf("bigint", rows.stream().map(NewLabel::judgeVersionId).toArray()));
+        insert.setArray(8, c.createArrayOf("bigint", rows.stream().map(NewLabel::rubricVersionId).toArray()));
+        insert.setArray(9, c.createArrayOf("bigint", rows.stream().map(NewLabel::queueId).toArray()));
+        insert.setArray(10, c.createArrayOf("text", rows.stream().map(NewLabel::error).toArray()));
+        insert.setArray(11, c.createArrayOf("bigint", rows.stream().map(NewLabel::timeSpentMs).toArray()));
+        insert.setArray(12, c.createArrayOf("boolean", rows.stream().map(NewLabel::valid).toArray()));
+        insert.setArray(13, c.createArrayOf("text",
+                rows.stream().map(r -> r.createdAt() == null ? null : r.createdAt().toString()).toArray()));
+        insert.setArray(14, c.createArrayOf("text", rows.stream().map(NewLabel::metadata).toArray()));
+        insert.setArray(15, c.createArrayOf("bigint", rows.stream().map(NewLabel::supersedes).toArray()));
+    }
+
+    private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
+        }
+    }
+}

@@ -1,6 +1,0 @@
-package dev.jury.traces;
-
-/** Who gave an assessment (MLflow's AssessmentSourceType). */
-public enum SourceType {
-    HUMAN, LLM_JUDGE, CODE
-}
