@@ -17,7 +17,11 @@ scenario_replicas_review() {
   STARTED_PIDS=("$pid_b" "${STARTED_PIDS[@]}")
   wait_for 120 "second Jury" http_ok "$base_b/q/health/ready"
 
-  bench_java ReplicaFaults review "$BASE_URL" "$base_b" "$TOKEN" "$EXPERIMENT" "${PG_SERVER}${BENCH_DB}" \
+  # an experiment of its own: its queue must not meet the one another scenario seeded (same queue name)
+  local review_exp="$EXPERIMENT-review"
+  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$review_exp\"}" "$BASE_URL/api/v1/experiments"
+  bench_java ReplicaFaults review "$BASE_URL" "$base_b" "$TOKEN" "$review_exp" "${PG_SERVER}${BENCH_DB}" \
     "$KEYCLOAK_URL" "${BENCH_REPLICA_REVIEWERS:-16}" "${BENCH_REPLICA_ITEMS:-300}" "${BENCH_REPLICA_K:-2}" \
     "$OUT/replicas-review.json" || status=$?
 
