@@ -310,9 +310,9 @@ public class ReplicaFaults {
         String error = first(body, "\"error\"\\s*:\\s*\"([^\"]*)\"");
         boolean clean = status.equals("SUCCEEDED") || (status.equals("FAILED") && !error.equals("?"));
         System.out.printf(Locale.ROOT, "replicas-review: after kill -9 of both replicas and a restart, alignment run "
-                        + "%s ended %s %.0f s later (resumed after %.1f s)%s; log mentions the resume: %s%n", runId,
+                        + "%s ended %s %.0f s later (resumed after %.1f s)%s; its log showed the resume: %s%n", runId,
                 status, seconds, resumedAfter, error.equals("?") ? "" : ", error: " + error,
-                body.contains("Resumed after its worker stopped"));
+                resumedAfter >= 0);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("run_status", status);
         extra.put("run_error", error.replace("\"", "'"));
