@@ -7,6 +7,7 @@
 #   bench/run.sh                       # all scenarios (bench/scenarios/*.sh)
 #   BENCH_SCENARIOS="bulk-ingest" bench/run.sh
 #   BENCH_RESET=1 bench/run.sh         # drop and recreate jury_bench first
+#   BENCH_DB=jury_bench_x BENCH_KEYCLOAK_PORT=18380 bench/run.sh   # own database and Keycloak (shared machine)
 #
 # Adding a scenario: a file bench/scenarios/NAME.sh defining scenario_NAME (dashes as underscores), usually
 # calling `bench_java SomeLoad …` with a Java program in bench/java/ that writes "$OUT/NAME.json" via Stats.
@@ -65,12 +66,16 @@ port_open 5432 || die "PostgreSQL is not reachable on 127.0.0.1:5432 (start it: 
 bench_java BenchDb "$PG_SERVER" "$BENCH_DB" ${BENCH_RESET:+reset}
 
 # ---- Keycloak --------------------------------------------------------------------------------
+# BENCH_KEYCLOAK_PORT: use (or start) a Keycloak on that port only, e.g. to keep away from another run's realm.
 KEYCLOAK_URL=""
-for candidate in http://127.0.0.1:18180 http://127.0.0.1:8180; do
+KEYCLOAK_PORT="${BENCH_KEYCLOAK_PORT:-18180}"
+CANDIDATES="http://127.0.0.1:18180 http://127.0.0.1:8180"
+[ -z "${BENCH_KEYCLOAK_PORT:-}" ] || CANDIDATES="http://127.0.0.1:$BENCH_KEYCLOAK_PORT"
+for candidate in $CANDIDATES; do
   if http_ok "$candidate/realms/jury/.well-known/openid-configuration"; then KEYCLOAK_URL="$candidate"; break; fi
 done
 if [ -z "$KEYCLOAK_URL" ]; then
-  KEYCLOAK_URL="http://127.0.0.1:18180"
+  KEYCLOAK_URL="http://127.0.0.1:$KEYCLOAK_PORT"
   KC_HOME="$ROOT/target/keycloak/keycloak-$KEYCLOAK_VERSION"
   if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
     say "Keycloak: fetching keycloak-quarkus-dist $KEYCLOAK_VERSION through the Maven wrapper (cached in ~/.m2)"
@@ -80,7 +85,7 @@ if [ -z "$KEYCLOAK_URL" ]; then
   cp deploy/keycloak/jury-realm.json "$KC_HOME/data/import/jury-realm.json"
   say "Keycloak: starting on $KEYCLOAK_URL (as deploy/local/up.sh does; the first start takes about a minute)"
   KC_BOOTSTRAP_ADMIN_USERNAME=kcadmin KC_BOOTSTRAP_ADMIN_PASSWORD=kcadmin \
-    nohup "$KC_HOME/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port=18180 --import-realm \
+    nohup "$KC_HOME/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" --import-realm \
     >"$OUT/keycloak.log" 2>&1 &
   STARTED_PIDS+=($!)
   wait_for 300 "Keycloak" http_ok "$KEYCLOAK_URL/realms/jury/.well-known/openid-configuration"

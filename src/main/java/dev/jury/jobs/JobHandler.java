@@ -16,4 +16,15 @@ public interface JobHandler {
     String type();
 
     void run(JobContext context) throws Exception;
+
+    /**
+     * The runner ended a job of this type without calling {@link #run}: a reclaimed job whose cancel had been
+     * requested ({@code CANCELLED}), or one whose worker died more than {@code jury.jobs.max-attempts} times
+     * ({@code FAILED}). Called inside the transaction that records the job's end, so a handler that keeps a status
+     * of its own (an alignment run) ends it together with the job and never leaves it {@code RUNNING}.
+     * Default: nothing.
+     */
+    default void ended(long jobId, com.fasterxml.jackson.databind.JsonNode payload, JobStatus status,
+                       String reason) {
+    }
 }

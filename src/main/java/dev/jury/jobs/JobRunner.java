@@ -305,6 +305,10 @@ public class JobRunner {
         insertLines(job.id, List.of(new RunningJob.Line(status == JobStatus.FAILED ? JobLog.Level.ERROR
                 : JobLog.Level.INFO, message != null ? message : error, Instant.now())));
         counter("jury.jobs.finished", Tags.of("type", job.type, "status", status.name())).increment();
+        JobHandler handler = handlers.get(job.type);
+        if (handler != null) {
+            handler.ended(job.id, job.payload, status, message != null ? message : error);
+        }
     }
 
     private void execute(RunningJob job) {

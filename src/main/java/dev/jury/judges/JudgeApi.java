@@ -160,6 +160,11 @@ public class JudgeApi {
         }
         node.fields().forEachRemaining(e -> {
             JsonNode value = e.getValue();
+            if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+                // 1e400 parses to Infinity, which no BigDecimal can hold (a 500 before issue 12's body walk)
+                throw ProblemException.invalid(InferenceParams.FIELD + "." + e.getKey(),
+                        e.getKey() + " must be a finite number.");
+            }
             map.put(e.getKey(), value.isNull() ? null : value.isNumber() ? value.decimalValue()
                     : value.isTextual() ? value.asText() : value.toString());
         });

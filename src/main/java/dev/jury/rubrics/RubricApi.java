@@ -161,14 +161,20 @@ public class RubricApi {
         if (threshold == null || threshold.isNull() || (threshold.isTextual() && threshold.asText().isBlank())) {
             return null;
         }
-        if (threshold.isNumber()) {
-            return threshold.decimalValue();
-        }
+        BigDecimal value;
         try {
-            return new BigDecimal(threshold.asText().strip());
+            // 1e400 parses to a double Infinity that no BigDecimal holds; as text it is a BigDecimal whose plain
+            // form would have 400 digits (1e999999999: a gigabyte) — both refused below instead of a 500
+            value = threshold.isNumber() && Double.isFinite(threshold.doubleValue()) ? threshold.decimalValue()
+                    : new BigDecimal(threshold.asText().strip());
         } catch (NumberFormatException e) {
             throw ProblemException.invalid("pass_threshold", "The pass threshold must be a number, e.g. 3; got '"
                     + threshold.asText() + "'.");
         }
+        if (value.precision() - value.scale() > 15 || value.scale() > 15) {
+            throw ProblemException.invalid("pass_threshold", "The pass threshold must be a number between "
+                    + "-10^15 and 10^15 with at most 15 decimals.");
+        }
+        return value;
     }
 }

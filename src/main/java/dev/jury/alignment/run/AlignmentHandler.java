@@ -196,6 +196,22 @@ public class AlignmentHandler implements JobHandler {
         }
     }
 
+    /**
+     * The job ended without this handler running (cancelled while its worker was dead, or out of attempts): the run
+     * ends the same way, in the same transaction, instead of staying RUNNING for ever.
+     */
+    @Override
+    public void ended(long jobId, JsonNode payload, JobStatus status, String reason) {
+        AlignmentRun run = AlignmentRun.findById(payload.path("alignment_run_id").asLong());
+        if (run == null || run.status.isFinished()) {
+            return;
+        }
+        run.status = status;
+        run.error = status == JobStatus.FAILED ? reason : null;
+        run.outcome = (status == JobStatus.CANCELLED ? "Cancelled" : "Failed") + "; no version was created.";
+        run.finishedAt = Instant.now();
+    }
+
     private Loaded load(long runId) throws Exception {
         AlignmentRun run = AlignmentRun.findById(runId);
         if (run == null) {
