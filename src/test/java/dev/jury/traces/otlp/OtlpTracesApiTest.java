@@ -37,6 +37,12 @@ class OtlpTracesApiTest {
     @Inject
     ExperimentService experiments;
 
+    @Inject
+    OtlpIngestService service;
+
+    @Inject
+    javax.sql.DataSource dataSource;
+
     String experiment() {
         String name = "otlp-" + UUID.randomUUID().toString().substring(0, 8);
         experiments.create(name, "OTLP tests", "test");
@@ -115,6 +121,26 @@ class OtlpTracesApiTest {
         assertTrue(late.getPartialSuccess().getErrorMessage().contains("arrived after their trace was stored"),
                 late.getPartialSuccess().getErrorMessage());
         assertEquals(3, detail(stored.get(0).get("id")).getList("spans").size());
+    }
+
+    @Test
+    void spansWhoseRootNeverCameAreDroppedAfterTheTtl() throws Exception {
+        String exp = experiment();
+        String traceId = newTraceId();
+        String root = newSpanId();
+        Map<String, String> resource = Map.of("jury.experiment", exp);
+        answer(post(request(resource, span(traceId, newSpanId(), root, "orphan", Map.of()))));
+        try (var connection = dataSource.getConnection();
+             var age = connection.prepareStatement(
+                     "UPDATE otlp_pending_span SET received_at = now() - interval '2 hours' WHERE trace_id = ?")) {
+            age.setString(1, traceId);
+            assertEquals(1, age.executeUpdate(), "the child waited for its root");
+        }
+        service.dropExpiredPending(); // the 5-minute sweep, with the default TTL of 1 h
+
+        answer(post(request(resource, span(traceId, root, null, "root",
+                Map.of("gen_ai.prompt", "q", "gen_ai.completion", "a")))));
+        assertEquals(1, detail(traces(exp).get(0).get("id")).getList("spans").size(), "the expired child is gone");
     }
 
     @Test
