@@ -1,5 +1,6 @@
 package dev.jury.security;
 
+import dev.jury.web.ApiPaths;
 import dev.jury.web.ErrorMapper;
 import dev.jury.web.Problem;
 import io.quarkus.oidc.IdTokenCredential;
@@ -40,7 +41,7 @@ public class ApiAuthentication {
     @ServerRequestFilter(preMatching = true)
     public Response requireCredentialsForApi(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        boolean api = path.startsWith("/api/") || path.equals("/api");
+        boolean api = ApiPaths.isApi(path);
         if (!api) {
             return null;
         }
@@ -69,20 +70,23 @@ public class ApiAuthentication {
 
     /** Credentials that fail (expired, forged, wrong issuer) are refused by the HTTP layer; give them a body too. */
     void installFailureHandler(@Observes Router router) {
-        router.route("/api/*").order(-100).failureHandler(ctx -> {
-            // An expired session cookie would make the code flow answer with a redirect to the login page.
-            if (ctx.failure() instanceof AuthenticationFailedException
-                    || ctx.failure() instanceof AuthenticationRedirectException) {
-                var problem = unauthenticated("Invalid or expired token");
-                ctx.response().setStatusCode(401)
-                        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                        .putHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"jury\"")
-                        .end(Json.encode(Map.of("type", problem.problem.type(), "title", problem.problem.title(),
-                                "status", 401, "detail", problem.problem.detail())));
-            } else {
-                ctx.next();
-            }
-        });
+        router.route("/api/*").order(-100).failureHandler(ApiAuthentication::answerFailedCredentials);
+        router.route("/v1/*").order(-100).failureHandler(ApiAuthentication::answerFailedCredentials);
+    }
+
+    private static void answerFailedCredentials(io.vertx.ext.web.RoutingContext ctx) {
+        // An expired session cookie would make the code flow answer with a redirect to the login page.
+        if (ctx.failure() instanceof AuthenticationFailedException
+                || ctx.failure() instanceof AuthenticationRedirectException) {
+            var problem = unauthenticated("Invalid or expired token");
+            ctx.response().setStatusCode(401)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .putHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"jury\"")
+                    .end(Json.encode(Map.of("type", problem.problem.type(), "title", problem.problem.title(),
+                            "status", 401, "detail", problem.problem.detail())));
+        } else {
+            ctx.next();
+        }
     }
 
     private static Unauthenticated unauthenticated(String title) {

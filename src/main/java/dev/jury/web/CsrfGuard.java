@@ -36,7 +36,8 @@ import java.util.Set;
  * {@link CsrfConfig#signingKey()}. It must equal the {@value #COOKIE} cookie (double submit) <em>and</em> carry a
  * valid signature for the current user, so a value an attacker made up, or planted as a cookie, is refused. The
  * token stays the same across page loads (several tabs keep working) until the user changes. The cookie is
- * {@code HttpOnly} and {@code SameSite=Lax}. {@code /api/**} takes bearer tokens only and needs no token.
+ * {@code HttpOnly} and {@code SameSite=Lax}. {@code /api/**} and {@code /v1/**} (OTLP) take bearer tokens only and need
+ * no token.
  */
 @Singleton
 public class CsrfGuard {
@@ -75,7 +76,7 @@ public class CsrfGuard {
     @WithFormRead
     public jakarta.ws.rs.core.Response check(ResteasyReactiveContainerRequestContext request, RoutingContext routing) {
         String path = request.getUriInfo().getPath();
-        if (path.startsWith("/api/") || path.equals("/api")) {
+        if (ApiPaths.isApi(path)) {
             return null;
         }
         var principal = request.getSecurityContext().getUserPrincipal();

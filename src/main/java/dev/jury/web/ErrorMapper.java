@@ -220,7 +220,7 @@ public class ErrorMapper {
 
     static boolean isApi(UriInfo uri) {
         String path = uri.getPath();
-        return path.startsWith("/api/") || path.equals("/api");
+        return ApiPaths.isApi(path);
     }
 
     private static String lastNode(String path) {

@@ -34,7 +34,7 @@ public class TraceIngestService {
 
     /** Stop collecting a chunk at this many characters of JSON, whatever the row count. */
     static final long CHUNK_CHARS = 8L * 1024 * 1024;
-    static final Set<String> SOURCES = Set.of("api", "upload", "mlflow", "demo");
+    static final Set<String> SOURCES = Set.of("api", "upload", "mlflow", "demo", "otlp");
 
     /** Trees only, with numbers kept exactly as sent; independent of the API's snake_case mapper. */
     static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -100,6 +100,68 @@ public class TraceIngestService {
         IngestResult result = run.result();
         beforeCommit.accept(result);
         return result;
+    }
+
+    /** What {@link #store} did with one trace: its new id, 0 when already stored, or why it was refused. */
+    public record Stored(long id, String error) {
+
+        public boolean created() {
+            return id > 0;
+        }
+
+        public boolean duplicate() {
+            return id == 0 && error == null;
+        }
+    }
+
+    /**
+     * Stores traces another ingest path has already mapped (the OTLP endpoint), on the caller's connection and so in
+     * its transaction: each is checked as every ingested row is (NUL, unpaired surrogates, jury.traces.max-trace-bytes)
+     * and written by the same bulk insert, idempotent by client request id. One answer per draft, in order.
+     */
+    public List<Stored> store(Connection connection, long experimentId, String source, List<TraceDraft> drafts)
+            throws SQLException {
+        if (!SOURCES.contains(source)) {
+            throw new IllegalArgumentException("unknown trace source " + source);
+        }
+        var answers = new Stored[drafts.size()];
+        var chunk = new ArrayList<PreparedTrace>();
+        var positions = new ArrayList<Integer>();
+        long limit = config.maxTraceBytes().asLongValue();
+        var writer = new TraceWriter(MAPPER);
+        for (int i = 0; i < drafts.size(); i++) {
+            PreparedTrace prepared;
+            try {
+                prepared = PreparedTrace.of(i + 1, drafts.get(i), MAPPER);
+            } catch (InvalidTraceException e) {
+                answers[i] = new Stored(0, e.getMessage());
+                continue;
+            }
+            if (prepared.size() > limit) {
+                answers[i] = new Stored(0, Sizes.traceTooLarge(prepared.size(), limit));
+                continue;
+            }
+            chunk.add(prepared);
+            positions.add(i);
+            if (chunk.size() >= config.insertChunkRows()) {
+                write(connection, experimentId, source, writer, chunk, positions, answers);
+            }
+        }
+        write(connection, experimentId, source, writer, chunk, positions, answers);
+        return List.of(answers);
+    }
+
+    private static void write(Connection connection, long experimentId, String source, TraceWriter writer,
+                              List<PreparedTrace> chunk, List<Integer> positions, Stored[] answers) throws SQLException {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        long[] ids = writer.insert(connection, experimentId, source, chunk);
+        for (int k = 0; k < ids.length; k++) {
+            answers[positions.get(k)] = new Stored(ids[k], null);
+        }
+        chunk.clear();
+        positions.clear();
     }
 
     /** The state of one ingest call. */
