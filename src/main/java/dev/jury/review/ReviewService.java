@@ -4,7 +4,6 @@ import dev.jury.rubrics.RubricSpec;
 import dev.jury.rubrics.RubricValues;
 import dev.jury.rubrics.RubricVersion;
 import dev.jury.labels.Assessment;
-import dev.jury.labels.SourceType;
 import dev.jury.traces.Trace;
 import dev.jury.web.Problem;
 import dev.jury.web.ProblemException;
