@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.jury.labels.SourceType;
 
 import java.math.BigDecimal;
@@ -250,24 +249,9 @@ public final class MlflowTraceMapper {
         return null;
     }
 
-    /** Span attributes and previews are JSON-encoded strings; text that is not JSON (a truncated preview) stays text. */
+    /** Span attributes and previews are JSON-encoded strings; see {@link EncodedJson}. */
     private JsonNode decoded(JsonNode attribute) {
-        if (attribute == null || attribute.isNull() || attribute.isMissingNode()) {
-            return null;
-        }
-        if (!attribute.isTextual()) {
-            return attribute;
-        }
-        String text = attribute.asText();
-        if (text.isEmpty()) {
-            return null;
-        }
-        try {
-            JsonNode parsed = mapper.readTree(text);
-            return parsed == null || parsed.isMissingNode() || parsed.isNull() ? null : parsed;
-        } catch (JsonProcessingException notJson) {
-            return TextNode.valueOf(text);
-        }
+        return EncodedJson.decode(attribute, mapper);
     }
 
     private static Map<String, String> tags(JsonNode tags) {

@@ -1,13 +1,12 @@
 package dev.jury.traces.otlp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.jury.traces.ingest.EncodedJson;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -180,42 +179,9 @@ final class GenAiContent {
         }
     }
 
-    /**
-     * Attribute strings that hold JSON (MLflow's encoding, GenAI messages on spans) become that JSON; other text
-     * stays text; empty strings and nulls are absent.
-     */
+    /** Attribute strings that hold JSON become that JSON; see {@link EncodedJson}. */
     static JsonNode decoded(JsonNode attribute) {
-        if (attribute == null || attribute.isNull() || attribute.isMissingNode()) {
-            return null;
-        }
-        if (!attribute.isTextual()) {
-            return attribute;
-        }
-        String text = attribute.asText();
-        if (text.isEmpty()) {
-            return null;
-        }
-        if (!looksLikeJson(text)) {
-            return attribute;
-        }
-        try {
-            JsonNode parsed = MAPPER.readTree(text);
-            return parsed == null || parsed.isMissingNode() || parsed.isNull() ? null : parsed;
-        } catch (JsonProcessingException notJson) {
-            return TextNode.valueOf(text);
-        }
-    }
-
-    /** Only what could be JSON is parsed: plain prose (most text) skips the parser and its exception. */
-    private static boolean looksLikeJson(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!Character.isWhitespace(c)) {
-                return c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9')
-                        || text.startsWith("true", i) || text.startsWith("false", i) || text.startsWith("null", i);
-            }
-        }
-        return false;
+        return EncodedJson.decode(attribute, MAPPER);
     }
 
     /** The decoded value of the first of {@code names} the attributes carry (decoding only that one). */
