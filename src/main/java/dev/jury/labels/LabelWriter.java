@@ -65,6 +65,11 @@ public final class LabelWriter {
                                 WHERE a.id = pair.new_id AND a.supersedes IS DISTINCT FROM pair.old_id)
             UPDATE assessment a SET superseded_by = pair.new_id FROM pair WHERE a.id = pair.old_id""";
 
+    /** One direction only: the new rows were inserted with {@code supersedes} set already. */
+    private static final String MARK_SUPERSEDED = """
+            UPDATE assessment a SET superseded_by = pair.new_id
+              FROM unnest(?::bigint[], ?::bigint[]) AS pair(old_id, new_id) WHERE a.id = pair.old_id""";
+
     private LabelWriter() {
     }
 
@@ -163,16 +168,20 @@ public final class LabelWriter {
                 }
             }
         }
-        supersede(c, superseded);
+        link(c, MARK_SUPERSEDED, superseded);
         return stored;
     }
 
     /** Links each {@code {old id, new id}} pair: the old row is superseded by the new one, which supersedes it. */
     public static void supersede(Connection c, List<long[]> pairs) throws SQLException {
+        link(c, LINK, pairs);
+    }
+
+    private static void link(Connection c, String sql, List<long[]> pairs) throws SQLException {
         if (pairs.isEmpty()) {
             return;
         }
-        try (var link = c.prepareStatement(LINK)) {
+        try (var link = c.prepareStatement(sql)) {
             link.setArray(1, c.createArrayOf("bigint", pairs.stream().map(p -> p[0]).toArray()));
             link.setArray(2, c.createArrayOf("bigint", pairs.stream().map(p -> p[1]).toArray()));
             link.executeUpdate();
