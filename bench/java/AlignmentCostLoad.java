@@ -32,19 +32,11 @@ public class AlignmentCostLoad {
         int traces = Integer.parseInt(args[3]);
         int maxSeconds = Integer.parseInt(args[4]);
         Path out = Path.of(args[5]);
-        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var client = BenchWorld.client();
         String api = base + "/api/v1/experiments/" + experiment;
 
-        JudgeRunLoad.call(client, token, "PUT", api + "/rubrics/policy", """
-                {"kind": "boolean", "levels": [
-                  {"value": "yes", "label": "Follows", "definition": "Follows the support policy.", "negative": false},
-                  {"value": "no", "label": "Breaks", "definition": "Breaks the support policy.", "negative": true}],
-                 "rationale_required": false}""", 201, 200);
         // The experiment's name in the instructions: no answer cached by an earlier run of the scenario is reused.
-        JudgeRunLoad.call(client, token, "POST", api + "/judges", """
-                {"name": "policy", "instructions": "Does the support answer {{ outputs }} to {{ inputs }} follow the policy of %s?",
-                 "model": "openai-compatible:/bench-learner", "inference_params": {"temperature": 0}}""".formatted(experiment),
-                201);
+        policyJudge(client, token, api, experiment, 201);
         var ndjson = new StringBuilder();
         int refunds = traces * 3 / 10;
         for (int i = 0; i < traces; i++) {
@@ -137,5 +129,19 @@ public class AlignmentCostLoad {
     private static String first(String body, String regex) {
         var m = Pattern.compile(regex).matcher(body);
         return m.find() ? m.group(1) : "?";
+    }
+
+    /** The {@code policy} yes/no judge on the bench learner model; {@code judgeOk}: the answers taken for its creation. */
+    static void policyJudge(HttpClient client, String token, String api, String experiment, int... judgeOk)
+            throws Exception {
+        JudgeRunLoad.call(client, token, "PUT", api + "/rubrics/policy", """
+                {"kind": "boolean", "levels": [
+                  {"value": "yes", "label": "Follows", "definition": "Follows the support policy.", "negative": false},
+                  {"value": "no", "label": "Breaks", "definition": "Breaks the support policy.", "negative": true}],
+                 "rationale_required": false}""", 201, 200);
+        JudgeRunLoad.call(client, token, "POST", api + "/judges", """
+                {"name": "policy", "instructions": "Does the support answer {{ outputs }} to {{ inputs }} follow the policy of %s?",
+                 "model": "openai-compatible:/bench-learner", "inference_params": {"temperature": 0}}""".formatted(experiment),
+                judgeOk);
     }
 }

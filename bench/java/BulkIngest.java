@@ -49,8 +49,7 @@ public class BulkIngest {
             bodies.add(body);
             bytes += b >= warmupBatches ? body.length : 0;
         }
-        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        var client = BenchWorld.client();
         URI uri = URI.create(base + "/api/v1/experiments/" + experiment + "/traces");
 
         // Warm-up: the JIT and the connection pool, not counted.
@@ -62,52 +61,24 @@ public class BulkIngest {
             }
         }
 
-        var latencies = new ConcurrentLinkedQueue<Double>();
         var created = new AtomicLong();
-        var errors = new AtomicLong();
-        var next = new AtomicInteger(warmupBatches);
-        var statuses = new HashMap<Integer, Integer>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        long start = System.nanoTime();
-        for (int c = 0; c < concurrency; c++) {
-            pool.submit(() -> {
-                int b;
-                while ((b = next.getAndIncrement()) < bodies.size() && System.nanoTime() < deadline) {
-                    long t0 = System.nanoTime();
-                    try {
-                        var response = post(client, uri, token, bodies.get(b));
-                        latencies.add((System.nanoTime() - t0) / 1e6);
-                        synchronized (statuses) {
-                            statuses.merge(response.statusCode(), 1, Integer::sum);
-                        }
-                        var m = CREATED.matcher(response.body());
-                        long n = response.statusCode() == 200 && m.find() ? Long.parseLong(m.group(1)) : 0;
-                        created.addAndGet(n);
-                        if (response.statusCode() != 200 || n != batch) {
-                            errors.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        latencies.add((System.nanoTime() - t0) / 1e6);
-                        errors.incrementAndGet();
-                    }
-                }
-                return null;
-            });
-        }
-        pool.shutdown();
-        pool.awaitTermination(maxSeconds + 60L, TimeUnit.SECONDS);
-        double seconds = (System.nanoTime() - start) / 1e9;
-
-        double[] samples = latencies.stream().mapToDouble(Double::doubleValue).toArray();
+        var loop = ClosedLoop.run(warmupBatches, bodies.size(), concurrency, maxSeconds, b -> {
+            var response = post(client, uri, token, bodies.get(b));
+            var m = CREATED.matcher(response.body());
+            long n = response.statusCode() == 200 && m.find() ? Long.parseLong(m.group(1)) : 0;
+            created.addAndGet(n);
+            return new ClosedLoop.Outcome(response.statusCode(), response.statusCode() == 200 && n == batch);
+        });
+        double seconds = loop.seconds();
+        double[] samples = loop.latenciesMs();
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("batch_size", batch);
         extra.put("concurrency", concurrency);
         extra.put("traces_planned", (long) batches * batch);
         extra.put("warmup_batches", warmupBatches);
         extra.put("body_mib", Stats.round(bytes / 1024.0 / 1024.0));
-        extra.put("http_statuses", statuses.toString());
-        var result = Stats.result("bulk-ingest", samples, created.get(), "traces", seconds, errors.get(), extra);
+        extra.put("http_statuses", loop.statuses().toString());
+        var result = Stats.result("bulk-ingest", samples, created.get(), "traces", seconds, loop.errors(), extra);
         Stats.write(out, result);
         System.out.println(Stats.row(result));
     }

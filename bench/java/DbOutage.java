@@ -62,47 +62,16 @@ public class DbOutage {
         int outage = Integer.parseInt(args[9]);
         Path out = Path.of(args[10]);
         String jdbc = server + database;
-        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        var client = BenchWorld.client();
         String api = base + "/api/v1/experiments/" + experiment;
 
         // ---- the world: a queue for the reviewers, a judge and its traces ------------------------------------
-        JudgeRunLoad.call(client, token, "PUT", api + "/rubrics/quality", """
-                {"kind":"categorical","rationale_required":false,"levels":[
-                 {"value":"excellent","label":"Excellent","definition":"Correct and complete.","negative":false},
-                 {"value":"good","label":"Good","definition":"Correct, minor omissions.","negative":false},
-                 {"value":"fair","label":"Fair","definition":"Partly correct.","negative":true},
-                 {"value":"poor","label":"Poor","definition":"Wrong.","negative":true}]}""", 200, 201);
         List<String> usernames = new ArrayList<>();
-        for (int r = 1; r <= reviewers; r++) {
-            usernames.add(String.format(Locale.ROOT, "bench-reviewer-%02d", r));
-        }
-        ReviewerLoad.ensureUsers(client, keycloak, usernames);
-        long queueId;
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            queueId = ReviewerLoad.seed(c, experiment, 20_000, 2, 0, usernames);
-        }
+        long queueId = BenchWorld.reviewQueue(client, token, base, experiment, jdbc, keycloak, reviewers, 20_000, 2,
+                usernames);
         String judge = "outage_" + Long.toString(System.currentTimeMillis(), 36);
-        JudgeRunLoad.call(client, token, "PUT", api + "/rubrics/" + judge, """
-                {"kind": "boolean", "levels": [
-                  {"value": "yes", "label": "Good", "definition": "The answer is right.", "negative": false},
-                  {"value": "no", "label": "Bad", "definition": "The answer is wrong.", "negative": true}],
-                 "rationale_required": false}""", 201, 200);
-        JudgeRunLoad.call(client, token, "POST", api + "/judges", """
-                {"name": "%s", "instructions": "Is {{ outputs }} right for {{ inputs }}?",
-                 "model": "openai-compatible:/bench-judge", "inference_params": {"temperature": 0.7}}"""
-                .formatted(judge), 201);
-        var ndjson = new StringBuilder();
-        for (int i = 0; i < traces; i++) {
-            ndjson.append("{\"inputs\": {\"q\": \"question ").append(i).append("\"}, \"outputs\": \"answer ").append(i)
-                    .append("\", \"tags\": {\"bench\": \"").append(judge).append("\"}}\n");
-        }
-        var ingested = client.send(HttpRequest.newBuilder(URI.create(api + "/traces"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build(), HttpResponse.BodyHandlers.ofString());
-        if (ingested.statusCode() != 200) {
-            throw new IllegalStateException("ingest failed: " + ingested.statusCode() + " " + ingested.body());
-        }
+        BenchWorld.yesNoJudge(client, token, api, judge, "openai-compatible:/bench-judge");
+        BenchWorld.taggedTraces(client, token, api, judge, traces);
 
         // ---- load, then the outage ---------------------------------------------------------------------------
         List<String> readiness = Collections.synchronizedList(new ArrayList<>());

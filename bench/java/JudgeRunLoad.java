@@ -27,30 +27,12 @@ public class JudgeRunLoad {
         int maxSeconds = Integer.parseInt(args[4]);
         String jdbc = args[5];
         Path out = Path.of(args[6]);
-        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var client = BenchWorld.client();
         String api = base + "/api/v1/experiments/" + experiment;
 
-        call(client, token, "PUT", api + "/rubrics/bench_judge", """
-                {"kind": "boolean", "levels": [
-                  {"value": "yes", "label": "Good", "definition": "The answer is right.", "negative": false},
-                  {"value": "no", "label": "Bad", "definition": "The answer is wrong.", "negative": true}],
-                 "rationale_required": false}""", 201, 200);
-        call(client, token, "POST", api + "/judges", """
-                {"name": "bench_judge", "instructions": "Is {{ outputs }} right for {{ inputs }}?",
-                 "model": "openai-compatible:/bench-judge", "inference_params": {"temperature": 0.7}}""", 201);
+        BenchWorld.yesNoJudge(client, token, api, "bench_judge", "openai-compatible:/bench-judge");
         String tag = "run" + Long.toString(System.currentTimeMillis(), 36);
-        var ndjson = new StringBuilder();
-        for (int i = 0; i < traces; i++) {
-            ndjson.append("{\"inputs\": {\"q\": \"question ").append(i).append("\"}, \"outputs\": \"answer ").append(i)
-                    .append("\", \"tags\": {\"bench\": \"").append(tag).append("\"}}\n");
-        }
-        var ingest = HttpRequest.newBuilder(URI.create(api + "/traces")).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build();
-        var ingested = client.send(ingest, HttpResponse.BodyHandlers.ofString());
-        if (ingested.statusCode() != 200) {
-            throw new IllegalStateException("ingest failed: " + ingested.statusCode() + " " + ingested.body());
-        }
+        BenchWorld.taggedTraces(client, token, api, tag, traces);
         String started = call(client, token, "POST", api + "/judges/bench_judge/runs",
                 "{\"tag\": \"bench=" + tag + "\"}", 202);
         long job = jobId(started);

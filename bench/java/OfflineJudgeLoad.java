@@ -36,7 +36,7 @@ public class OfflineJudgeLoad {
         String jdbc = args[5];
         long appPid = Long.parseLong(args[6]);
         Path out = Path.of(args[7]);
-        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var client = BenchWorld.client();
         String api = base + "/api/v1/experiments/" + experiment;
 
         long rssBefore = rssKb(appPid);

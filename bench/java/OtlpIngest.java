@@ -35,7 +35,6 @@ import java.util.regex.Pattern;
 public class OtlpIngest {
 
     static final int SPANS_PER_TRACE = 5;
-    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
@@ -49,9 +48,8 @@ public class OtlpIngest {
         int warmup = Integer.parseInt(args[8]);
         Path out = Path.of(args[9]);
 
-        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        String token = serviceToken(client, keycloak);
+        var client = BenchWorld.client();
+        String token = BenchWorld.serviceToken(client, keycloak);
         int requests = (total + perRequest - 1) / perRequest;
         var bodies = new ArrayList<byte[]>();
         long bytes = 0;
@@ -71,42 +69,18 @@ public class OtlpIngest {
             }
         }
 
-        var latencies = new ConcurrentLinkedQueue<Double>();
         var accepted = new AtomicLong();
-        var errors = new AtomicLong();
-        var next = new AtomicInteger(warmup);
-        var statuses = new HashMap<Integer, Integer>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        long start = System.nanoTime();
-        for (int c = 0; c < concurrency; c++) {
-            pool.submit(() -> {
-                int r;
-                while ((r = next.getAndIncrement()) < bodies.size() && System.nanoTime() < deadline) {
-                    long t0 = System.nanoTime();
-                    try {
-                        var response = post(client, uri, token, bodies.get(r));
-                        latencies.add((System.nanoTime() - t0) / 1e6);
-                        synchronized (statuses) {
-                            statuses.merge(response.statusCode(), 1, Integer::sum);
-                        }
-                        // An empty ExportTraceServiceResponse: every span taken, no partial success.
-                        if (response.statusCode() == 200 && response.body().length == 0) {
-                            accepted.addAndGet(perRequest);
-                        } else {
-                            errors.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        latencies.add((System.nanoTime() - t0) / 1e6);
-                        errors.incrementAndGet();
-                    }
-                }
-                return null;
-            });
-        }
-        pool.shutdown();
-        pool.awaitTermination(maxSeconds + 60L, TimeUnit.SECONDS);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        var loop = ClosedLoop.run(warmup, bodies.size(), concurrency, maxSeconds, r -> {
+            var response = post(client, uri, token, bodies.get(r));
+            // An empty ExportTraceServiceResponse: every span taken, no partial success.
+            boolean ok = response.statusCode() == 200 && response.body().length == 0;
+            if (ok) {
+                accepted.addAndGet(perRequest);
+            }
+            return new ClosedLoop.Outcome(response.statusCode(), ok);
+        });
+        double seconds = loop.seconds();
+        var errors = new AtomicLong(loop.errors());
 
         long stored;
         try (var connection = DriverManager.getConnection(jdbc, "postgres", "");
@@ -129,7 +103,7 @@ public class OtlpIngest {
             errors.incrementAndGet();
         }
 
-        double[] samples = latencies.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] samples = loop.latenciesMs();
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("traces_per_request", perRequest);
         extra.put("spans_per_trace", SPANS_PER_TRACE);
@@ -140,25 +114,11 @@ public class OtlpIngest {
         extra.put("body_mib", Stats.round(bytes / 1024.0 / 1024.0));
         extra.put("bytes_per_trace", requests == 0 ? 0 : bytes / ((long) requests * perRequest));
         extra.put("traces_stored_including_warmup", stored);
-        extra.put("http_statuses", statuses.toString());
+        extra.put("http_statuses", loop.statuses().toString());
         var result = Stats.result("otlp-ingest", samples, accepted.get(), "traces", seconds, errors.get(), extra);
         Stats.write(out, result);
         System.out.println(Stats.row(result));
         System.out.printf("%-22s %s spans/s (%d spans per trace)%n", "", extra.get("spans_per_s"), SPANS_PER_TRACE);
-    }
-
-    static String serviceToken(HttpClient client, String keycloak) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(keycloak + "/realms/jury/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "grant_type=client_credentials&client_id=jury-service&client_secret=jury-service-secret"))
-                .build();
-        var response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        Matcher m = ACCESS_TOKEN.matcher(response.body());
-        if (response.statusCode() != 200 || !m.find()) {
-            throw new IllegalStateException("no service token: " + response.statusCode() + " " + response.body());
-        }
-        return m.group(1);
     }
 
     static HttpResponse<byte[]> post(HttpClient client, URI uri, String token, byte[] body) throws Exception {

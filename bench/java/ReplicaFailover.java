@@ -29,30 +29,12 @@ public class ReplicaFailover {
         int traces = Integer.parseInt(args[6]);
         String jdbc = args[7];
         Path out = Path.of(args[8]);
-        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var client = BenchWorld.client();
         String api = baseB + "/api/v1/experiments/" + experiment;
         String judge = "failover_" + Long.toString(System.currentTimeMillis(), 36);
 
-        JudgeRunLoad.call(client, token, "PUT", api + "/rubrics/" + judge, """
-                {"kind": "boolean", "levels": [
-                  {"value": "yes", "label": "Good", "definition": "The answer is right.", "negative": false},
-                  {"value": "no", "label": "Bad", "definition": "The answer is wrong.", "negative": true}],
-                 "rationale_required": false}""", 201, 200);
-        JudgeRunLoad.call(client, token, "POST", api + "/judges", """
-                {"name": "%s", "instructions": "Is {{ outputs }} right for {{ inputs }}?",
-                 "model": "openai-compatible:/bench-judge", "inference_params": {"temperature": 0.7}}"""
-                .formatted(judge), 201);
-        var ndjson = new StringBuilder();
-        for (int i = 0; i < traces; i++) {
-            ndjson.append("{\"inputs\": {\"q\": \"question ").append(i).append("\"}, \"outputs\": \"answer ").append(i)
-                    .append("\", \"tags\": {\"bench\": \"").append(judge).append("\"}}\n");
-        }
-        var ingested = client.send(HttpRequest.newBuilder(URI.create(api + "/traces"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build(), HttpResponse.BodyHandlers.ofString());
-        if (ingested.statusCode() != 200) {
-            throw new IllegalStateException("ingest failed: " + ingested.statusCode() + " " + ingested.body());
-        }
+        BenchWorld.yesNoJudge(client, token, api, judge, "openai-compatible:/bench-judge");
+        BenchWorld.taggedTraces(client, token, api, judge, traces);
         long job = JudgeRunLoad.jobId(JudgeRunLoad.call(client, token, "POST", api + "/judges/" + judge + "/runs",
                 "{\"tag\": \"bench=" + judge + "\"}", 202));
 
@@ -110,21 +92,9 @@ public class ReplicaFailover {
             // the survivor answers for the job too
             JudgeRunLoad.call(client, token, "GET", survivor + "/api/v1/jobs/" + job, null, 200);
 
-            long none;
-            long doubled;
-            try (var s = db.prepareStatement("""
-                    SELECT count(*) FILTER (WHERE n = 0), count(*) FILTER (WHERE n > 1) FROM (
-                      SELECT t.id, count(a.id) AS n FROM trace t
-                      LEFT JOIN assessment a ON a.trace_id = t.id AND a.name = ? AND a.source_type = 'LLM_JUDGE'
-                                            AND a.superseded_by IS NULL
-                      WHERE t.tags ->> 'bench' = ? GROUP BY t.id) per_trace""")) {
-                s.setString(1, judge);
-                s.setString(2, judge);
-                var rs = s.executeQuery();
-                rs.next();
-                none = rs.getLong(1);
-                doubled = rs.getLong(2);
-            }
+            long[] verdicts = DbOutage.verdicts(db, judge);
+            long none = verdicts[0];
+            long doubled = verdicts[1];
             System.out.printf("job %d %s; traces without a verdict: %d, with more than one: %d%n",
                     job, status, none, doubled);
             long errors = none + doubled + (status.equals("SUCCEEDED") ? 0 : 1) + (reclaimSeconds < 0 ? 1 : 0);

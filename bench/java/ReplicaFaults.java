@@ -65,23 +65,10 @@ public class ReplicaFaults {
         int items = Integer.parseInt(args[8]);
         int k = Integer.parseInt(args[9]);
         Path out = Path.of(args[10]);
-        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        JudgeRunLoad.call(client, adminToken, "PUT", baseA + "/api/v1/experiments/" + experiment + "/rubrics/quality", """
-                {"kind":"categorical","rationale_required":false,"levels":[
-                 {"value":"excellent","label":"Excellent","definition":"Correct and complete.","negative":false},
-                 {"value":"good","label":"Good","definition":"Correct, minor omissions.","negative":false},
-                 {"value":"fair","label":"Fair","definition":"Partly correct.","negative":true},
-                 {"value":"poor","label":"Poor","definition":"Wrong.","negative":true}]}""", 200, 201);
+        var client = BenchWorld.client();
         List<String> usernames = new ArrayList<>();
-        for (int r = 1; r <= reviewers; r++) {
-            usernames.add(String.format(Locale.ROOT, "bench-reviewer-%02d", r));
-        }
-        ReviewerLoad.ensureUsers(client, keycloak, usernames);
-        long queueId;
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            queueId = ReviewerLoad.seed(c, experiment, items, k, 0, usernames);
-        }
+        long queueId = BenchWorld.reviewQueue(client, adminToken, baseA, experiment, jdbc, keycloak, reviewers, items, k,
+                usernames);
         System.out.printf(Locale.ROOT, "replicas-review: queue %d, %d items, k = %d, %d reviewers (half on %s, half "
                 + "on %s)%n", queueId, items, k, reviewers, baseA, baseB);
 
@@ -223,17 +210,9 @@ public class ReplicaFaults {
         String experiment = args[3];
         int traces = Integer.parseInt(args[4]);
         Path state = Path.of(args[5]);
-        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var client = BenchWorld.client();
         String api = base + "/api/v1/experiments/" + experiment;
-        JudgeRunLoad.call(client, token, "PUT", api + "/rubrics/policy", """
-                {"kind": "boolean", "levels": [
-                  {"value": "yes", "label": "Follows", "definition": "Follows the support policy.", "negative": false},
-                  {"value": "no", "label": "Breaks", "definition": "Breaks the support policy.", "negative": true}],
-                 "rationale_required": false}""", 201, 200);
-        JudgeRunLoad.call(client, token, "POST", api + "/judges", """
-                {"name": "policy", "instructions": "Does the support answer {{ outputs }} to {{ inputs }} follow the policy of %s?",
-                 "model": "openai-compatible:/bench-learner", "inference_params": {"temperature": 0}}""".formatted(experiment),
-                201, 200);
+        AlignmentCostLoad.policyJudge(client, token, api, experiment, 201, 200);
         var ndjson = new StringBuilder();
         int refunds = traces * 3 / 10;
         for (int i = 0; i < traces; i++) {
@@ -290,7 +269,7 @@ public class ReplicaFaults {
         Path out = Path.of(args[5]);
         String runId = state[0];
         Instant killed = Instant.parse(state[2]);
-        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var client = BenchWorld.client();
         Instant deadline = Instant.now().plusSeconds(maxSeconds);
         String body = "";
         String status = "";

@@ -59,14 +59,8 @@ public class ReviewerLoad {
         int thinkMs = Integer.parseInt(args[11]);
         Path out = Path.of(args[12]);
 
-        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        String rubric = """
-                {"kind":"categorical","rationale_required":false,"levels":[
-                 {"value":"excellent","label":"Excellent","definition":"Correct and complete.","negative":false},
-                 {"value":"good","label":"Good","definition":"Correct, minor omissions.","negative":false},
-                 {"value":"fair","label":"Fair","definition":"Partly correct.","negative":true},
-                 {"value":"poor","label":"Poor","definition":"Wrong.","negative":true}]}""";
+        var client = BenchWorld.client();
+        String rubric = BenchWorld.QUALITY_RUBRIC;
         var put = send(client, HttpRequest.newBuilder(URI.create(base + "/api/v1/experiments/" + experiment
                         + "/rubrics/quality")).header("Authorization", "Bearer " + adminToken)
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(rubric)));
