@@ -119,11 +119,8 @@ public class QueueResource {
         ReviewQueue queue = queues.get(id);
         Experiment experiment = Experiment.findById(queue.experimentId);
         var live = new LiveView(queue, experiment.name, stats.overview(queue));
-        if (Htmx.isHtmx(headers)) {
-            return Response.ok(Templates.queue$live(live)).header(HttpHeaders.VARY, Htmx.REQUEST).build();
-        }
-        return Response.ok(Templates.queue(page(queue, experiment, null, ""), live))
-                .header(HttpHeaders.VARY, Htmx.REQUEST).build();
+        return Htmx.page(headers, () -> Templates.queue(page(queue, experiment, null, ""), live),
+                () -> Templates.queue$live(live)).build();
     }
 
     @POST

@@ -6,7 +6,6 @@ import dev.jury.rubrics.RubricValues;
 import dev.jury.security.CurrentUser;
 import dev.jury.security.Roles;
 import dev.jury.traces.TraceContent;
-import dev.jury.web.Flash;
 import dev.jury.web.Htmx;
 import dev.jury.web.ProblemException;
 import io.quarkus.qute.CheckedTemplate;
@@ -155,15 +154,9 @@ public class ReviewResource {
     public Response submit(@PathParam("queue") long queueId, @RestForm String lease, @RestForm String token,
                            @RestForm String value, @RestForm String rationale, HttpHeaders headers) {
         long leaseId = leaseId(lease);
-        try {
-            reviews.submit(queueId, leaseId, reviewer(), token, value, rationale);
-        } catch (ProblemException e) {
-            return rejected(queueId, leaseId, "label", value, rationale, e, headers);
-        }
-        if (!Htmx.isHtmx(headers)) {
-            return Flash.redirect("/review/" + queueId, "Label saved.");
-        }
-        return answer(200, current(queueId, "Label saved."), headers, null);
+        return act(queueId, leaseId, new Typed("label", value, rationale),
+                () -> reviews.submit(queueId, leaseId, reviewer(), token, value, rationale),
+                new Done("Label saved.", "Label saved.", null), headers);
     }
 
     @POST
@@ -172,15 +165,9 @@ public class ReviewResource {
     public Response skip(@PathParam("queue") long queueId, @RestForm String lease, @RestForm String token,
                          @RestForm String reason, HttpHeaders headers) {
         long leaseId = leaseId(lease);
-        try {
-            reviews.skip(queueId, leaseId, reviewer(), token, reason);
-        } catch (ProblemException e) {
-            return rejected(queueId, leaseId, "label", null, null, e, headers);
-        }
-        if (!Htmx.isHtmx(headers)) {
-            return Flash.redirect("/review/" + queueId, "Skipped; you will not be offered this item again.");
-        }
-        return answer(200, current(queueId, "Skipped."), headers, null);
+        return act(queueId, leaseId, new Typed("label", null, null),
+                () -> reviews.skip(queueId, leaseId, reviewer(), token, reason),
+                new Done("Skipped; you will not be offered this item again.", "Skipped.", null), headers);
     }
 
     /** Back: the reviewer's item before {@code before} (their latest when absent), with their label preselected. */
@@ -207,29 +194,49 @@ public class ReviewResource {
     public Response edit(@PathParam("queue") long queueId, @RestForm String lease, @RestForm String value,
                          @RestForm String rationale, HttpHeaders headers) {
         long leaseId = leaseId(lease);
-        try {
-            reviews.edit(queueId, leaseId, reviewer(), value, rationale);
-        } catch (ProblemException e) {
-            return rejected(queueId, leaseId, "edit", value, rationale, e, headers);
-        }
-        if (!Htmx.isHtmx(headers)) {
-            return Flash.redirect("/review/" + queueId, "Your earlier label was changed.");
-        }
-        return answer(200, current(queueId, "Your earlier label was changed."), headers, "/review/" + queueId);
+        return act(queueId, leaseId, new Typed("edit", value, rationale),
+                () -> reviews.edit(queueId, leaseId, reviewer(), value, rationale),
+                new Done("Your earlier label was changed.", "Your earlier label was changed.", "/review/" + queueId),
+                headers);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
 
+    /** What the reviewer posted, shown again if the action is refused; {@code mode} as in {@link ReviewView}. */
+    private record Typed(String mode, String value, String rationale) {
+    }
+
+    /**
+     * What a saved action says: {@code flash} on the page a plain post is redirected to, {@code notice} in the htmx
+     * answer, and the URL that answer puts in the address bar ({@code null}: unchanged).
+     */
+    private record Done(String flash, String notice, String pushUrl) {
+    }
+
+    /**
+     * The one path of submit, skip and edit: run {@code action}; if it is refused, the same item again with what
+     * was typed and why; else Post/Redirect/Get for a plain post, or for htmx the next item at once.
+     */
+    private Response act(long queueId, long leaseId, Typed typed, Runnable action, Done done, HttpHeaders headers) {
+        try {
+            action.run();
+        } catch (ProblemException e) {
+            return rejected(queueId, leaseId, typed, e, headers);
+        }
+        return Htmx.redirectOrFragment(headers, "/review/" + queueId, done.flash(),
+                () -> answer(200, current(queueId, done.notice()), headers, done.pushUrl()));
+    }
+
     /** The same item again with what was typed and the reason it was refused (422 invalid, 409 conflict). */
-    private Response rejected(long queueId, long leaseId, String mode, String value, String rationale,
-                              ProblemException e, HttpHeaders headers) {
+    private Response rejected(long queueId, long leaseId, Typed typed, ProblemException e, HttpHeaders headers) {
         if (e.status() == 404) {
             throw e;
         }
         var item = reviews.ownLease(queueId, leaseId, reviewer());
         String general = e.messageFor("value") == null && e.messageFor("rationale") == null ? e.getMessage() : null;
-        String editMode = "edit".equals(mode) || !reviews.isOpenLease(leaseId, reviewer()) ? "edit" : "label";
-        return answer(e.status(), itemView(item, editMode, value, rationale == null ? "" : rationale,
+        String mode = "edit".equals(typed.mode()) || !reviews.isOpenLease(leaseId, reviewer()) ? "edit" : "label";
+        return answer(e.status(), itemView(item, mode, typed.value(),
+                typed.rationale() == null ? "" : typed.rationale(),
                 new String[]{e.messageFor("value"), e.messageFor("rationale"), general}, null), headers, null);
     }
 
@@ -276,14 +283,8 @@ public class ReviewResource {
 
     /** One handler, two answers: the item region for htmx (with the notice out of band), else the whole page. */
     private static Response answer(int status, ReviewView view, HttpHeaders headers, String pushUrl) {
-        boolean htmx = Htmx.isHtmx(headers);
-        var response = Response.status(status)
-                .entity(htmx ? Templates.review$item(view.withOob()) : Templates.review(view))
-                .header(HttpHeaders.VARY, Htmx.REQUEST);
-        if (htmx && pushUrl != null) {
-            response.header(Htmx.PUSH_URL, pushUrl);
-        }
-        return response.build();
+        return Htmx.page(headers, () -> Templates.review(view), () -> Templates.review$item(view.withOob()))
+                .status(status).pushUrl(pushUrl).build();
     }
 
     private static long leaseId(String raw) {
