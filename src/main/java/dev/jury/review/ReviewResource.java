@@ -1,8 +1,6 @@
 package dev.jury.review;
 
-import dev.jury.rubrics.RubricLevel;
 import dev.jury.rubrics.RubricSpec;
-import dev.jury.rubrics.RubricValues;
 import dev.jury.security.CurrentUser;
 import dev.jury.security.Roles;
 import dev.jury.traces.TraceContent;
@@ -27,7 +25,6 @@ import org.jboss.resteasy.reactive.RestQuery;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -45,8 +42,6 @@ public class ReviewResource {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
-    /** Levels 1…9 have a key; a longer scale's further levels are picked with the mouse or Tab. */
-    private static final int KEYED_LEVELS = 9;
 
     @Inject
     ReviewService reviews;
@@ -56,14 +51,6 @@ public class ReviewResource {
 
     @Inject
     CurrentUser user;
-
-    /** One level of the rubric as a button: its key (empty beyond 9), what it means, whether it is chosen. */
-    public record LevelOption(int index, String key, String value, String label, String definition,
-                              boolean negative, boolean checked) {
-        public String id() {
-            return "level-" + index;
-        }
-    }
 
     /**
      * Everything the item region shows. {@code mode}: {@code label} (the live item), {@code edit} (an earlier item
@@ -253,7 +240,7 @@ public class ReviewResource {
     private ReviewView itemView(ReviewService.ItemView item, String mode, String chosen, String rationale,
                                 String[] errors, String notice) {
         RubricSpec spec = item.rubric().spec();
-        List<LevelOption> levels = levelOptions(spec, chosen);
+        List<LevelOption> levels = LevelOption.listFor(spec, chosen);
         var trace = item.trace();
         var judge = item.judge();
         boolean skipped = "edit".equals(mode) && item.myLabel() == null;
@@ -265,20 +252,6 @@ public class ReviewResource {
                 judge == null ? null : judge.value, judge == null ? null : judge.rationale, skipped,
                 errors == null ? null : errors[0], errors == null ? null : errors[1], errors == null ? null : errors[2],
                 notice, false);
-    }
-
-    /** The rubric's levels as buttons, in rubric order, with {@code chosen} (any spelling of a value) checked. */
-    static List<LevelOption> levelOptions(RubricSpec spec, String chosen) {
-        String canonical = chosen == null ? null : RubricValues.canonical(spec, chosen).orElse(null);
-        var levels = new ArrayList<LevelOption>();
-        for (int i = 0; i < spec.levels().size(); i++) {
-            RubricLevel level = spec.levels().get(i);
-            String value = level.value().strip();
-            levels.add(new LevelOption(i, i < KEYED_LEVELS ? String.valueOf(i + 1) : "", value,
-                    level.label() == null || level.label().isBlank() ? value : level.label(), level.definition(),
-                    RubricValues.isNegative(spec, value), value.equals(canonical)));
-        }
-        return levels;
     }
 
     /** One handler, two answers: the item region for htmx (with the notice out of band), else the whole page. */
