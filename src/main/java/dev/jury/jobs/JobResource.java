@@ -59,8 +59,7 @@ public class JobResource {
     public Response detail(@PathParam("id") long id, @Context HttpHeaders headers) {
         Job job = jobs.get(id);
         List<JobLog> log = jobs.logTail(id, LOG_TAIL);
-        TemplateInstance page = Htmx.isHtmx(headers) ? Templates.detail$progress(job, log) : Templates.detail(job, log);
-        return Response.ok(page).header(HttpHeaders.VARY, Htmx.REQUEST).build();
+        return Htmx.page(headers, () -> Templates.detail(job, log), () -> Templates.detail$progress(job, log)).build();
     }
 
     @POST

@@ -1,10 +1,6 @@
 package dev.jury.judges;
 
 import dev.jury.llm.LlmProviders;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jury.agreement.report.AgreementDocument;
 import dev.jury.agreement.report.AgreementQuery;
 import dev.jury.agreement.report.AgreementService;
@@ -39,7 +35,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -49,7 +44,6 @@ import java.util.stream.Collectors;
 @Produces(MediaType.TEXT_HTML)
 public class JudgeResource {
 
-    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final int EXCERPT = 140;
 
     @Inject
@@ -185,10 +179,6 @@ public class JudgeResource {
     public record MemoryRow(String traceId, String value, String rationale, String text) {
     }
 
-    /** A demo as shown: JSON pretty-printed as text (escaped by the template like everything else). */
-    public record DemoView(String inputs, String outputs, String expectations, String value, String rationale) {
-    }
-
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance list(Experiment experiment, List<JudgeRow> judges, List<String> rubricNames,
@@ -201,7 +191,8 @@ public class JudgeResource {
                                              OfflineNotice offline);
 
         static native TemplateInstance version(Experiment experiment, JudgeVersion version, List<String> aliases,
-                                               String params, String tags, List<DemoView> demos, MemoryView memory);
+                                               String params, String tags, List<JudgeVersionView.DemoView> demos,
+                                               MemoryView memory);
     }
 
     @GET
@@ -270,9 +261,8 @@ public class JudgeResource {
         }
         JudgeVersion v = judges.resolve(exp, name, version);
         List<String> aliases = judges.aliases(v.judge.id).getOrDefault(v.version, List.of());
-        List<DemoView> demos = demoViews(v);
-        return Templates.version(experiment, v, aliases, describe(v.inferenceParams), describe(v.tags), demos,
-                MemoryView.of(v.memory()));
+        return Templates.version(experiment, v, aliases, JudgeVersionView.describe(v.inferenceParams),
+                JudgeVersionView.describe(v.tags), JudgeVersionView.demos(v), MemoryView.of(v.memory()));
     }
 
     /**
@@ -341,9 +331,9 @@ public class JudgeResource {
             }
         }
         List<VersionRow> rows = judges.versions(exp, name).stream().map(v -> new VersionRow(v.version, v.model,
-                excerpt(v.instructions), v.rubricVersion.version, describe(v.tags), v.parentVersion(),
-                v.demos == null ? 0 : v.demos.size(), aliases.getOrDefault(v.version, List.of()), v.createdBy,
-                v.createdAt, heldOut(v.tags), vsConsensus.get(v.version),
+                excerpt(v.instructions), v.rubricVersion.version, JudgeVersionView.describe(v.tags),
+                v.parentVersion(), v.demos == null ? 0 : v.demos.size(), aliases.getOrDefault(v.version, List.of()),
+                v.createdBy, v.createdAt, JudgeVersionView.heldOut(v.tags), vsConsensus.get(v.version),
                 v.memory() == null ? null : v.memory().describe())).toList();
         AgreementSummary summary = doc == null ? new AgreementSummary(null, null, null, 0, 0, error)
                 : new AgreementSummary(doc.headline().estimate().text(), doc.headline().level(), doc.headline().band(),
@@ -354,29 +344,6 @@ public class JudgeResource {
         return Templates.judge(experiment, judge, rows, providers.configuredProviders(), form,
                 audit.trail(JudgeService.AUDIT_TARGET, JudgeService.auditId(exp, name), AuditLog.PAGE), summary,
                 registered, JudgeAliasHistory.listFor(judge.id, JudgeAlias.REGISTERED), offline);
-    }
-
-    /** {@code accuracy 0.70 → 0.85, κ 0.40 → 0.70} from an alignment's tags; empty when it has none. */
-    public static String heldOut(Map<String, Object> tags) {
-        if (tags == null) {
-            return "";
-        }
-        List<String> parts = new ArrayList<>();
-        for (String metric : List.of("accuracy", "kappa")) {
-            Object before = tags.get("heldout_" + metric + "_before");
-            Object after = tags.get("heldout_" + metric + "_after");
-            if (before != null || after != null) {
-                parts.add((metric.equals("kappa") ? "κ" : metric) + " " + number(before) + " → " + number(after));
-            }
-        }
-        return String.join(", ", parts);
-    }
-
-    private static String number(Object value) {
-        if (value instanceof Number n) {
-            return String.format(java.util.Locale.ROOT, "%.2f", n.doubleValue());
-        }
-        return value == null ? "—" : value.toString();
     }
 
     /** {@code registered → v2}, {@code latest → v3}. */
@@ -397,32 +364,6 @@ public class JudgeResource {
     static String excerpt(String instructions) {
         String flat = instructions.strip().replaceAll("\\s+", " ");
         return flat.length() <= EXCERPT ? flat : flat.substring(0, EXCERPT - 1) + "…";
-    }
-
-    /** A version's demos as the judge and registry pages show them. */
-    public static List<DemoView> demoViews(JudgeVersion v) {
-        return v.demos().stream().map(d -> new DemoView(pretty(d.inputs()), pretty(d.outputs()),
-                d.expectations() == null ? null : pretty(d.expectations()), d.value(), d.rationale())).toList();
-    }
-
-    /** Parameters or tags as one line, {@code name=value} in name order. */
-    public static String describe(Map<String, Object> map) {
-        if (map == null || map.isEmpty()) {
-            return "";
-        }
-        return new TreeMap<>(map).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(", "));
-    }
-
-    private static String pretty(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return "";
-        }
-        try {
-            return PRETTY.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            return node.toString();
-        }
     }
 
     private static String orEmpty(String s) {

@@ -3,9 +3,9 @@ package dev.jury.registry;
 import dev.jury.agreement.report.AgreementDocument;
 import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
-import dev.jury.judges.JudgeResource;
 import dev.jury.judges.JudgeService;
 import dev.jury.judges.JudgeVersion;
+import dev.jury.judges.JudgeVersionView;
 import dev.jury.security.CurrentUser;
 import dev.jury.security.Roles;
 import dev.jury.web.Flash;
@@ -55,8 +55,8 @@ public class RegistryResource {
 
     /** A version as the registry pages show it. */
     public record VersionView(int version, String model, String params, String tags, String heldOut,
-                              String instructions, List<String> aliases, List<JudgeResource.DemoView> demos, String createdBy,
-                              java.time.Instant createdAt, AgreementDocument.Judge vsConsensus,
+                              String instructions, List<String> aliases, List<JudgeVersionView.DemoView> demos,
+                              String createdBy, java.time.Instant createdAt, AgreementDocument.Judge vsConsensus,
                               Long alignmentRun, String memory, List<dev.jury.judges.memory.Guideline> guidelines) {
 
         public boolean registered() {
@@ -208,10 +208,10 @@ public class RegistryResource {
 
     private VersionView view(JudgeVersion v, Map<Integer, AgreementDocument.Judge> numbers) {
         List<String> aliases = judges.aliases(v.judge.id).getOrDefault(v.version, List.of());
-        List<JudgeResource.DemoView> demos = JudgeResource.demoViews(v);
         var memory = v.memory();
-        return new VersionView(v.version, v.model, JudgeResource.describe(v.inferenceParams), JudgeResource.describe(v.tags),
-                JudgeResource.heldOut(v.tags), v.instructions, aliases, demos, v.createdBy, v.createdAt,
+        return new VersionView(v.version, v.model, JudgeVersionView.describe(v.inferenceParams),
+                JudgeVersionView.describe(v.tags), JudgeVersionView.heldOut(v.tags), v.instructions, aliases,
+                JudgeVersionView.demos(v), v.createdBy, v.createdAt,
                 numbers.get(v.version), alignmentRun(v.tags), memory == null ? null : memory.describe(),
                 memory == null ? List.of() : memory.guidelines());
     }

@@ -47,7 +47,7 @@ public class AdjudicationResource {
                                    int rubricVersion, TraceContent inputs, TraceContent outputs,
                                    TraceContent expectations, List<QueueStats.HumanLabel> labels, String judgeValue,
                                    String judgeRationale, String judgeSource,
-                                   List<ReviewResource.LevelOption> levels, String guidelines,
+                                   List<LevelOption> levels, String guidelines,
                                    boolean rationaleRequired, String rationale, String valueError,
                                    String rationaleError, String action) {
         public boolean hasErrors() {
@@ -106,7 +106,7 @@ public class AdjudicationResource {
                 target.rubric().version, TraceContent.of(trace.inputs), TraceContent.of(trace.outputs),
                 TraceContent.of(trace.expectations), stats.currentLabels(trace.id, target.name()),
                 judge == null ? null : judge.value, judge == null ? null : judge.rationale,
-                judge == null ? null : judge.sourceId, ReviewResource.levelOptions(spec, chosen), spec.guidelines(),
+                judge == null ? null : judge.sourceId, LevelOption.listFor(spec, chosen), spec.guidelines(),
                 spec.rationaleRequired(), rationale == null ? "" : rationale, valueError, rationaleError, action);
     }
 

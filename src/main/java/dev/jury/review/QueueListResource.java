@@ -33,7 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.jury.review.QueueResource.first;
+import static dev.jury.review.QueueForms.first;
+import static dev.jury.review.QueueForms.knownReviewers;
+import static dev.jury.review.QueueForms.splitUsernames;
 
 /**
  * An experiment's review queues and the create form. Balanced sampling may refuse the size asked for; the page then
@@ -154,7 +156,7 @@ public class QueueListResource {
                     .build();
         }
         var members = new ArrayList<>(form.members());
-        members.addAll(QueueResource.splitUsernames(form.moreMembers()));
+        members.addAll(splitUsernames(form.moreMembers()));
         try {
             var queue = queues.create(exp, new QueueService.CreateQueue(form.name(), form.judge(), size, k, balance,
                     form.blind(), members, seed, "unbalanced".equals(choice),
@@ -186,7 +188,7 @@ public class QueueListResource {
 
     private TemplateInstance listPage(Experiment experiment, List<String> judges, CreateForm form) {
         List<QueueRow> rows = ReviewQueue.listForExperiment(experiment.id).stream().map(QueueRow::of).toList();
-        return Templates.list(experiment, rows, judges, QueueResource.knownReviewers(), form);
+        return Templates.list(experiment, rows, judges, knownReviewers(), form);
     }
 
     private static List<String> judges(Experiment experiment) {

@@ -4,7 +4,6 @@ import dev.jury.experiments.Experiment;
 import dev.jury.security.AuditEvent;
 import dev.jury.security.AuditLog;
 import dev.jury.security.CurrentUser;
-import dev.jury.security.Reviewer;
 import dev.jury.security.Roles;
 import dev.jury.web.Flash;
 import dev.jury.web.Htmx;
@@ -27,6 +26,10 @@ import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+
+import static dev.jury.review.QueueForms.first;
+import static dev.jury.review.QueueForms.knownReviewers;
+import static dev.jury.review.QueueForms.splitUsernames;
 
 /**
  * The admin page of one review queue: live progress polled by htmx, reviewers, balance, disagreements (linking to
@@ -119,11 +122,8 @@ public class QueueResource {
         ReviewQueue queue = queues.get(id);
         Experiment experiment = Experiment.findById(queue.experimentId);
         var live = new LiveView(queue, experiment.name, stats.overview(queue));
-        if (Htmx.isHtmx(headers)) {
-            return Response.ok(Templates.queue$live(live)).header(HttpHeaders.VARY, Htmx.REQUEST).build();
-        }
-        return Response.ok(Templates.queue(page(queue, experiment, null, ""), live))
-                .header(HttpHeaders.VARY, Htmx.REQUEST).build();
+        return Htmx.page(headers, () -> Templates.queue(page(queue, experiment, null, ""), live),
+                () -> Templates.queue$live(live)).build();
     }
 
     @POST
@@ -184,22 +184,5 @@ public class QueueResource {
         List<String> addable = knownReviewers().stream().filter(u -> !members.contains(u)).toList();
         return new QueuePage(queue, experiment, queues.rubric(queue).version, members, addable, memberError,
                 typedMembers, audit.trail("review_queue", String.valueOf(queue.id), AuditLog.PAGE));
-    }
-
-    /** People seen through SSO, by username (several subjects may share one after an IdP change). */
-    static List<String> knownReviewers() {
-        return Reviewer.listByUsername().stream().map(r -> r.username).distinct().toList();
-    }
-
-    static List<String> splitUsernames(String typed) {
-        if (typed == null || typed.isBlank()) {
-            return List.of();
-        }
-        return List.of(typed.strip().split("[,;\\s]+"));
-    }
-
-    static String first(MultivaluedMap<String, String> fields, String name) {
-        String value = fields.getFirst(name);
-        return value == null ? "" : value;
     }
 }

@@ -1,12 +1,9 @@
 package dev.jury.review;
 
-import dev.jury.rubrics.RubricLevel;
 import dev.jury.rubrics.RubricSpec;
-import dev.jury.rubrics.RubricValues;
 import dev.jury.security.CurrentUser;
 import dev.jury.security.Roles;
 import dev.jury.traces.TraceContent;
-import dev.jury.web.Flash;
 import dev.jury.web.Htmx;
 import dev.jury.web.ProblemException;
 import io.quarkus.qute.CheckedTemplate;
@@ -28,7 +25,6 @@ import org.jboss.resteasy.reactive.RestQuery;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -46,8 +42,6 @@ public class ReviewResource {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
-    /** Levels 1…9 have a key; a longer scale's further levels are picked with the mouse or Tab. */
-    private static final int KEYED_LEVELS = 9;
 
     @Inject
     ReviewService reviews;
@@ -57,14 +51,6 @@ public class ReviewResource {
 
     @Inject
     CurrentUser user;
-
-    /** One level of the rubric as a button: its key (empty beyond 9), what it means, whether it is chosen. */
-    public record LevelOption(int index, String key, String value, String label, String definition,
-                              boolean negative, boolean checked) {
-        public String id() {
-            return "level-" + index;
-        }
-    }
 
     /**
      * Everything the item region shows. {@code mode}: {@code label} (the live item), {@code edit} (an earlier item
@@ -155,15 +141,9 @@ public class ReviewResource {
     public Response submit(@PathParam("queue") long queueId, @RestForm String lease, @RestForm String token,
                            @RestForm String value, @RestForm String rationale, HttpHeaders headers) {
         long leaseId = leaseId(lease);
-        try {
-            reviews.submit(queueId, leaseId, reviewer(), token, value, rationale);
-        } catch (ProblemException e) {
-            return rejected(queueId, leaseId, "label", value, rationale, e, headers);
-        }
-        if (!Htmx.isHtmx(headers)) {
-            return Flash.redirect("/review/" + queueId, "Label saved.");
-        }
-        return answer(200, current(queueId, "Label saved."), headers, null);
+        return act(queueId, leaseId, new Typed("label", value, rationale),
+                () -> reviews.submit(queueId, leaseId, reviewer(), token, value, rationale),
+                new Done("Label saved.", "Label saved.", null), headers);
     }
 
     @POST
@@ -172,15 +152,9 @@ public class ReviewResource {
     public Response skip(@PathParam("queue") long queueId, @RestForm String lease, @RestForm String token,
                          @RestForm String reason, HttpHeaders headers) {
         long leaseId = leaseId(lease);
-        try {
-            reviews.skip(queueId, leaseId, reviewer(), token, reason);
-        } catch (ProblemException e) {
-            return rejected(queueId, leaseId, "label", null, null, e, headers);
-        }
-        if (!Htmx.isHtmx(headers)) {
-            return Flash.redirect("/review/" + queueId, "Skipped; you will not be offered this item again.");
-        }
-        return answer(200, current(queueId, "Skipped."), headers, null);
+        return act(queueId, leaseId, new Typed("label", null, null),
+                () -> reviews.skip(queueId, leaseId, reviewer(), token, reason),
+                new Done("Skipped; you will not be offered this item again.", "Skipped.", null), headers);
     }
 
     /** Back: the reviewer's item before {@code before} (their latest when absent), with their label preselected. */
@@ -207,29 +181,49 @@ public class ReviewResource {
     public Response edit(@PathParam("queue") long queueId, @RestForm String lease, @RestForm String value,
                          @RestForm String rationale, HttpHeaders headers) {
         long leaseId = leaseId(lease);
-        try {
-            reviews.edit(queueId, leaseId, reviewer(), value, rationale);
-        } catch (ProblemException e) {
-            return rejected(queueId, leaseId, "edit", value, rationale, e, headers);
-        }
-        if (!Htmx.isHtmx(headers)) {
-            return Flash.redirect("/review/" + queueId, "Your earlier label was changed.");
-        }
-        return answer(200, current(queueId, "Your earlier label was changed."), headers, "/review/" + queueId);
+        return act(queueId, leaseId, new Typed("edit", value, rationale),
+                () -> reviews.edit(queueId, leaseId, reviewer(), value, rationale),
+                new Done("Your earlier label was changed.", "Your earlier label was changed.", "/review/" + queueId),
+                headers);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
 
+    /** What the reviewer posted, shown again if the action is refused; {@code mode} as in {@link ReviewView}. */
+    private record Typed(String mode, String value, String rationale) {
+    }
+
+    /**
+     * What a saved action says: {@code flash} on the page a plain post is redirected to, {@code notice} in the htmx
+     * answer, and the URL that answer puts in the address bar ({@code null}: unchanged).
+     */
+    private record Done(String flash, String notice, String pushUrl) {
+    }
+
+    /**
+     * The one path of submit, skip and edit: run {@code action}; if it is refused, the same item again with what
+     * was typed and why; else Post/Redirect/Get for a plain post, or for htmx the next item at once.
+     */
+    private Response act(long queueId, long leaseId, Typed typed, Runnable action, Done done, HttpHeaders headers) {
+        try {
+            action.run();
+        } catch (ProblemException e) {
+            return rejected(queueId, leaseId, typed, e, headers);
+        }
+        return Htmx.redirectOrFragment(headers, "/review/" + queueId, done.flash(),
+                () -> answer(200, current(queueId, done.notice()), headers, done.pushUrl()));
+    }
+
     /** The same item again with what was typed and the reason it was refused (422 invalid, 409 conflict). */
-    private Response rejected(long queueId, long leaseId, String mode, String value, String rationale,
-                              ProblemException e, HttpHeaders headers) {
+    private Response rejected(long queueId, long leaseId, Typed typed, ProblemException e, HttpHeaders headers) {
         if (e.status() == 404) {
             throw e;
         }
         var item = reviews.ownLease(queueId, leaseId, reviewer());
         String general = e.messageFor("value") == null && e.messageFor("rationale") == null ? e.getMessage() : null;
-        String editMode = "edit".equals(mode) || !reviews.isOpenLease(leaseId, reviewer()) ? "edit" : "label";
-        return answer(e.status(), itemView(item, editMode, value, rationale == null ? "" : rationale,
+        String mode = "edit".equals(typed.mode()) || !reviews.isOpenLease(leaseId, reviewer()) ? "edit" : "label";
+        return answer(e.status(), itemView(item, mode, typed.value(),
+                typed.rationale() == null ? "" : typed.rationale(),
                 new String[]{e.messageFor("value"), e.messageFor("rationale"), general}, null), headers, null);
     }
 
@@ -246,7 +240,7 @@ public class ReviewResource {
     private ReviewView itemView(ReviewService.ItemView item, String mode, String chosen, String rationale,
                                 String[] errors, String notice) {
         RubricSpec spec = item.rubric().spec();
-        List<LevelOption> levels = levelOptions(spec, chosen);
+        List<LevelOption> levels = LevelOption.listFor(spec, chosen);
         var trace = item.trace();
         var judge = item.judge();
         boolean skipped = "edit".equals(mode) && item.myLabel() == null;
@@ -260,30 +254,10 @@ public class ReviewResource {
                 notice, false);
     }
 
-    /** The rubric's levels as buttons, in rubric order, with {@code chosen} (any spelling of a value) checked. */
-    static List<LevelOption> levelOptions(RubricSpec spec, String chosen) {
-        String canonical = chosen == null ? null : RubricValues.canonical(spec, chosen).orElse(null);
-        var levels = new ArrayList<LevelOption>();
-        for (int i = 0; i < spec.levels().size(); i++) {
-            RubricLevel level = spec.levels().get(i);
-            String value = level.value().strip();
-            levels.add(new LevelOption(i, i < KEYED_LEVELS ? String.valueOf(i + 1) : "", value,
-                    level.label() == null || level.label().isBlank() ? value : level.label(), level.definition(),
-                    RubricValues.isNegative(spec, value), value.equals(canonical)));
-        }
-        return levels;
-    }
-
     /** One handler, two answers: the item region for htmx (with the notice out of band), else the whole page. */
     private static Response answer(int status, ReviewView view, HttpHeaders headers, String pushUrl) {
-        boolean htmx = Htmx.isHtmx(headers);
-        var response = Response.status(status)
-                .entity(htmx ? Templates.review$item(view.withOob()) : Templates.review(view))
-                .header(HttpHeaders.VARY, Htmx.REQUEST);
-        if (htmx && pushUrl != null) {
-            response.header(Htmx.PUSH_URL, pushUrl);
-        }
-        return response.build();
+        return Htmx.page(headers, () -> Templates.review(view), () -> Templates.review$item(view.withOob()))
+                .status(status).pushUrl(pushUrl).build();
     }
 
     private static long leaseId(String raw) {

@@ -187,10 +187,8 @@ public class RubricResource {
         String action = isNew ? listPath(exp) : editorPath(exp, name);
         if (!op.isEmpty() && !op.equals("save")) {
             var form = typed(action, isNew, name, fields, applyRowOp(op, rows), Map.of());
-            if (Htmx.isHtmx(headers)) {
-                return Response.ok(Templates.editor$levels(form)).header("Vary", Htmx.REQUEST).build();
-            }
-            return Response.ok(pageFor(experiment, form, isNew, exp, name)).header("Vary", Htmx.REQUEST).build();
+            return Htmx.page(headers, () -> pageFor(experiment, form, isNew, exp, name),
+                    () -> Templates.editor$levels(form)).build();
         }
         // rows left completely empty (an added row never filled in) are not part of the rubric
         rows = renumber(rows.stream().filter(r -> !(r.value().isBlank() && r.label().isBlank()

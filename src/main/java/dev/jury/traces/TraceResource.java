@@ -5,10 +5,8 @@ import dev.jury.experiments.ExperimentService;
 import dev.jury.security.Roles;
 import dev.jury.traces.ingest.IngestConfig;
 import dev.jury.traces.ingest.IngestFormat;
-import dev.jury.traces.ingest.IngestProgress;
 import dev.jury.traces.ingest.IngestResult;
 import dev.jury.traces.ingest.TraceIngestService;
-import dev.jury.traces.ingest.TraceShape;
 import dev.jury.web.Htmx;
 import dev.jury.web.ProblemException;
 import io.quarkus.qute.CheckedTemplate;
@@ -29,7 +27,6 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -128,14 +125,9 @@ public class TraceResource {
             status = e.status();
             view = new ListView(experiment, form, List.of(), null, e.getMessage(), true, base);
         }
-        boolean htmx = Htmx.isHtmx(headers);
-        var response = Response.status(status)
-                .entity(htmx ? Templates.list$table(view) : Templates.list(view))
-                .header(HttpHeaders.VARY, Htmx.REQUEST);
-        if (htmx) {
-            response.header(Htmx.PUSH_URL, pushUrl(base, tag, judged, labelled, labelName, labelValue, limit, cursor));
-        }
-        return response.build();
+        ListView shown = view;
+        return Htmx.page(headers, () -> Templates.list(shown), () -> Templates.list$table(shown)).status(status)
+                .pushUrl(pushUrl(base, tag, judged, labelled, labelName, labelValue, limit, cursor)).build();
     }
 
     @GET
@@ -179,7 +171,7 @@ public class TraceResource {
     @GET
     @Path("uploads/{id}")
     public Response uploadStatus(@PathParam("exp") String exp, @PathParam("id") long id,
-                                 jakarta.ws.rs.core.HttpHeaders headers) {
+                                 HttpHeaders headers) {
         Experiment experiment = experiments.get(exp);
         TraceUpload upload = TraceUpload.findById(id);
         if (upload == null || !upload.experimentId.equals(experiment.id)) {
@@ -204,8 +196,8 @@ public class TraceResource {
             error = job.error;
         }
         var view = new UploadView(experiment, result, upload.fileName, error, errors, upload, job);
-        TemplateInstance page = dev.jury.web.Htmx.isHtmx(headers) ? Templates.upload$result(view) : Templates.upload(view);
-        return Response.status(error != null ? 422 : 200).entity(page).header("Vary", dev.jury.web.Htmx.REQUEST).build();
+        return Htmx.page(headers, () -> Templates.upload(view), () -> Templates.upload$result(view))
+                .status(error != null ? 422 : 200).build();
     }
 
     private static Response uploadError(Experiment experiment, String fileName, int status, String message) {

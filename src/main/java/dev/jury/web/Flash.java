@@ -43,7 +43,11 @@ public class Flash {
 
     /** A 303 redirect to {@code location} that shows {@code message} on the next page. */
     public static Response redirect(String location, String message) {
-        return Response.seeOther(URI.create(location)).cookie(cookie(message, 60)).build();
+        return redirectBuilder(location, message).build();
+    }
+
+    static Response.ResponseBuilder redirectBuilder(String location, String message) {
+        return Response.seeOther(URI.create(location)).cookie(cookie(message, 60));
     }
 
     static NewCookie cookie(String message, int maxAge) {

@@ -112,8 +112,7 @@ public class AlignmentResource {
     public Response page(@PathParam("exp") String exp, @PathParam("name") String name, @Context UriInfo uri,
                          @Context HttpHeaders headers) {
         Panel panel = panel(exp, name, form(uri.getQueryParameters()), Map.of(), null);
-        return Response.ok(Htmx.isHtmx(headers) ? Templates.page$panel(panel) : Templates.page(panel))
-                .header(HttpHeaders.VARY, Htmx.REQUEST).build();
+        return Htmx.page(headers, () -> Templates.page(panel), () -> Templates.page$panel(panel)).build();
     }
 
     /** The panel alone, for the judge page ({@code hx-get} into its alignment section). */
@@ -130,22 +129,16 @@ public class AlignmentResource {
     public Response submit(@PathParam("exp") String exp, @PathParam("name") String name,
                            MultivaluedMap<String, String> fields, @Context HttpHeaders headers) {
         Form form = form(fields);
-        boolean htmx = Htmx.isHtmx(headers);
         if ("preview".equals(fields.getFirst("action"))) {
             Panel panel = panel(exp, name, form, Map.of(), null);
-            return Response.ok(htmx ? Templates.page$panel(panel) : Templates.page(panel))
-                    .header(HttpHeaders.VARY, Htmx.REQUEST).build();
+            return Htmx.page(headers, () -> Templates.page(panel), () -> Templates.page$panel(panel)).build();
         }
         Map<String, String> errors = new LinkedHashMap<>();
         AlignmentRunService.StartRequest request = request(form, errors);
         if (errors.isEmpty()) {
             try {
                 var started = runs.start(exp, name, request, user.username());
-                String location = "/alignments/" + started.runId();
-                if (htmx) {
-                    return Response.ok().header(Htmx.REDIRECT, location).build();
-                }
-                return Response.seeOther(URI.create(location)).build();
+                return Htmx.redirect(headers, "/alignments/" + started.runId());
             } catch (ProblemException e) {
                 if (e.status() != 422) {
                     throw e;
@@ -153,10 +146,10 @@ public class AlignmentResource {
                 for (Problem.FieldError fe : e.errors()) {
                     errors.merge(fe.field() == null ? "" : fe.field(), fe.message(), (a, b) -> a + " " + b);
                 }
-                return refused(panel(exp, name, form, errors, "Not started: " + e.getMessage()), htmx);
+                return refused(panel(exp, name, form, errors, "Not started: " + e.getMessage()), headers);
             }
         }
-        return refused(panel(exp, name, form, errors, "Not started: check the marked fields."), htmx);
+        return refused(panel(exp, name, form, errors, "Not started: check the marked fields."), headers);
     }
 
     /**
@@ -181,9 +174,9 @@ public class AlignmentResource {
     }
 
     /** 422 for a plain form post; 200 for htmx, which swaps only successful answers into the panel. */
-    private static Response refused(Panel panel, boolean htmx) {
-        return Response.status(htmx ? 200 : 422).entity(htmx ? Templates.page$panel(panel) : Templates.page(panel))
-                .header(HttpHeaders.VARY, Htmx.REQUEST).build();
+    private static Response refused(Panel panel, HttpHeaders headers) {
+        return Htmx.page(headers, () -> Templates.page(panel), () -> Templates.page$panel(panel)).refusedWith(422)
+                .build();
     }
 
     // ---- building the panel -------------------------------------------------------------------------------------

@@ -128,13 +128,12 @@ public class AlignmentRunResource {
         }
     }
 
-    /** The page; with {@code HX-Request} only the progress region, which polls itself while the run is live. */
+    /** The page; for htmx only the progress region, which polls itself while the run is live. */
     @GET
     @Path("{id}")
     public Response run(@PathParam("id") long id, @QueryParam("debug") boolean debug, HttpHeaders headers) {
         RunPage page = page(id, debug);
-        return Response.ok(Htmx.isHtmx(headers) ? Templates.run$progress(page) : Templates.run(page))
-                .header(HttpHeaders.VARY, Htmx.REQUEST).build();
+        return Htmx.page(headers, () -> Templates.run(page), () -> Templates.run$progress(page)).build();
     }
 
     @POST

@@ -54,7 +54,7 @@ public class JudgeRunResource {
         }
     }
 
-    /** The run page; with {@code HX-Request} only the progress region, which polls itself while the run is live. */
+    /** The run page; for htmx only the progress region, which polls itself while the run is live. */
     @GET
     @Path("{job}")
     public Response run(@PathParam("exp") String exp, @PathParam("name") String name, @PathParam("job") long job,
@@ -63,7 +63,6 @@ public class JudgeRunResource {
         if (!summary.experiment().equals(exp) || !summary.judge().equals(name)) {
             throw ProblemException.notFound("Run " + job + " is not a run of judge '" + name + "' in '" + exp + "'.");
         }
-        TemplateInstance page = Htmx.isHtmx(headers) ? Templates.run$progress(summary) : Templates.run(summary);
-        return Response.ok(page).header(HttpHeaders.VARY, Htmx.REQUEST).build();
+        return Htmx.page(headers, () -> Templates.run(summary), () -> Templates.run$progress(summary)).build();
     }
 }
