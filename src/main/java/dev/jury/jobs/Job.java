@@ -20,7 +20,7 @@ import java.util.Locale;
 
 /**
  * A unit of background work. Rows are created by {@link JobService#enqueue}; status, progress and heartbeat are
- * written only by {@link JobRunner} (claiming and finishing) and by {@link JobService#cancel}.
+ * written only by {@link JobClaims} (claiming, heart-beating and finishing) and by {@link JobService#cancel}.
  */
 @Entity
 @Table(name = "job")

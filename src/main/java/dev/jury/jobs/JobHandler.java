@@ -18,10 +18,14 @@ public interface JobHandler {
     void run(JobContext context) throws Exception;
 
     /**
-     * The runner ended a job of this type without calling {@link #run}: a reclaimed job whose cancel had been
-     * requested ({@code CANCELLED}), or one whose worker died more than {@code jury.jobs.max-attempts} times
-     * ({@code FAILED}). Called inside the transaction that records the job's end, so a handler that keeps a status
-     * of its own (an alignment run) ends it together with the job and never leaves it {@code RUNNING}.
+     * The runner ended a job of this type that no run of this handler finished: a job reclaimed from a dead worker
+     * whose cancel had been requested meanwhile ({@code CANCELLED}), or one whose worker died more than
+     * {@code jury.jobs.max-attempts} times ({@code FAILED}). Called inside the transaction that records the job's
+     * end, so a handler that keeps a status of its own (an alignment run) ends it together with the job and never
+     * leaves it {@code RUNNING}.
+     * <p>Never called for a job whose {@link #run} returned or threw — the handler saw that end itself, and a
+     * success is only ever such an end — nor for a queued job cancelled through {@link JobService#cancel}, whose
+     * caller ends its own state in the same transaction. {@code status} is therefore FAILED or CANCELLED.
      * Default: nothing.
      */
     default void ended(long jobId, com.fasterxml.jackson.databind.JsonNode payload, JobStatus status,

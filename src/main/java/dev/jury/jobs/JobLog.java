@@ -17,7 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
-/** One line of a job's run log, written by {@link JobRunner} from {@link JobContext#log}. Never changed. */
+/** One line of a job's run log, written by {@link JobLogWriter} from {@link JobContext#log}. Never changed. */
 @Entity
 @Immutable
 @Table(name = "job_log")

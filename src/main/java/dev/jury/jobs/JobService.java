@@ -30,7 +30,7 @@ public class JobService {
     }
 
     @Inject
-    JobRunner runner;
+    JobHandlers handlers;
 
     @Inject
     Event<JobEnqueued> enqueued;
@@ -49,9 +49,9 @@ public class JobService {
      * @throws IllegalArgumentException when no handler runs {@code type} (a programming error, not user input)
      */
     public long enqueue(String type, JsonNode payload, long total, String actor) {
-        if (!runner.handles(type)) {
+        if (!handlers.handles(type)) {
             throw new IllegalArgumentException("No JobHandler bean handles job type '" + type + "'; known types: "
-                    + runner.types());
+                    + handlers.types());
         }
         if (total < 0) {
             throw new IllegalArgumentException("A job's total must not be negative, was " + total);

@@ -12,11 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The runner's side of a {@link JobContext}: progress and log lines are buffered in memory and written by
- * {@link JobRunner}'s flush, so handlers can report per item from any thread without touching the database.
+ * {@link ProgressFlusher}, so handlers can report per item from any thread without touching the database.
  */
 final class RunningJob implements JobContext {
 
-    private static final Logger LOG = Logger.getLogger(JobRunner.class);
+    private static final Logger LOG = Logger.getLogger(RunningJob.class);
 
     /** Longer messages are cut: a log line is for people, not a place to store data. */
     static final int MAX_MESSAGE_LENGTH = 8_000;

@@ -16,6 +16,11 @@ import java.util.Optional;
 /**
  * A named judge of an experiment (MLflow's {@code make_judge} name). Its name is also the name of every assessment
  * given for it and of the rubric it answers from; its definition lives in immutable {@link JudgeVersion}s.
+ *
+ * <p>Same columns as {@link dev.jury.rubrics.Rubric}, kept apart on purpose (docs/architecture.md, "Look-alikes"):
+ * Panache generates the static finders per entity, so a shared base would only share five field declarations, and
+ * the two differ where it matters — a judge's lock also orders its alias moves, and which version is used is an
+ * alias's choice ({@code latest}, {@code registered}), where a rubric's current version is simply its highest.
  */
 @Entity
 @Table(name = "judge")

@@ -29,6 +29,7 @@ import java.util.TreeMap;
 /**
  * Judge definitions with MLflow {@code make_judge} semantics: creating a judge whose name exists adds its next
  * version. Keeps the {@code latest} alias on the newest version and records every change in the audit trail.
+ * Its save steps resemble {@link dev.jury.rubrics.RubricService}'s and are kept apart on purpose (see there).
  */
 @ApplicationScoped
 @Transactional

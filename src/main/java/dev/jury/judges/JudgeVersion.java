@@ -32,6 +32,11 @@ import java.util.Optional;
  * One immutable version of a judge: everything needed to run it elsewhere. Made only by {@link #of}; a change is a
  * new version. The judge answers from the value set of {@link #rubricVersion}, the rubric version current when this
  * version was made.
+ *
+ * <p>Shaped like {@link RubricVersion} (parent, number, author, time) but not derived from a common base: the
+ * immutable content differs entirely, and only a judge version has a lineage ({@link #parent}, {@link #tags}) and a
+ * pinned rubric version; what they share is the "immutable, made by a static factory" rule, which a base class
+ * would not enforce.
  */
 @Entity
 @Table(name = "judge_version")

@@ -23,6 +23,9 @@ import java.util.Optional;
  * {@link #supersede}); an edit is a new assessment that supersedes the old one, which only gets
  * {@code supersededBy} set. The current label of a source on a trace is its newest assessment that nothing
  * superseded — in SQL, a row of the view {@code current_assessment}.
+ *
+ * <p>Its header (id, name, author, time) looks like the judge and rubric entities' but shares no base with them:
+ * an assessment is appended and superseded, never versioned, and belongs to {@code labels}, below both.
  */
 @Entity
 @Table(name = "assessment")

@@ -16,6 +16,10 @@ import java.util.Optional;
 /**
  * A named rubric of an experiment. Its name is the judge's name and the name of every assessment given under it;
  * its content lives in immutable {@link RubricVersion}s, the highest being the current one.
+ *
+ * <p>Looks like {@code judges.Judge} and stays apart (docs/architecture.md, "Look-alikes"): a base class would
+ * share only the column declarations (Panache's static finders are generated per entity), and a judge picks its
+ * version through aliases while a rubric's current version is its highest.
  */
 @Entity
 @Table(name = "rubric")

@@ -20,7 +20,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** Saves rubrics as immutable versions and answers which version is current. */
+/**
+ * Saves rubrics as immutable versions and answers which version is current. The "create the parent on first save,
+ * lock it, number the next version" steps mirror {@code judges.JudgeService} but are not shared: a rubric save is a
+ * no-op on unchanged content (fingerprint) and validates a spec, a judge save always versions and moves aliases —
+ * the common part is three lines (docs/architecture.md, "Look-alikes").
+ */
 @ApplicationScoped
 @Transactional
 public class RubricService {

@@ -29,6 +29,9 @@ import java.util.Optional;
 /**
  * One immutable version of a rubric: what every label given under it and every judge version made with it answers
  * from. Made only by {@link #of}; a change is a new version.
+ *
+ * <p>Shaped like {@code judges.JudgeVersion} but apart from it: a rubric version is identified by its content
+ * ({@link #fingerprint}: saving the same content again makes no version), a judge version by its lineage.
  */
 @Entity
 @Table(name = "rubric_version")

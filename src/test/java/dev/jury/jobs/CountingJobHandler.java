@@ -3,7 +3,9 @@ package dev.jury.jobs;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +22,13 @@ public class CountingJobHandler implements JobHandler {
     private final Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
     /** "jobId:item" of every item done, by any run. */
     private final Set<String> itemsDone = ConcurrentHashMap.newKeySet();
+    /** The statuses {@link #ended} was told of, per job. */
+    private final Map<Long, List<JobStatus>> ends = new ConcurrentHashMap<>();
+
+    /** What {@link #ended} was told of this job, in order; empty when it was never called. */
+    public List<JobStatus> endsOf(long jobId) {
+        return List.copyOf(ends.getOrDefault(jobId, List.of()));
+    }
 
     /** How often the job was run (tests call methods: fields of the injected client proxy are not the bean's). */
     public int runsOf(long jobId) {
@@ -63,5 +72,10 @@ public class CountingJobHandler implements JobHandler {
         context.info("Counted " + count + " items, " + skipped + " already done.");
         context.result(JsonNodeFactory.instance.objectNode().put("counted", count).put("skipped", skipped)
                 .put("attempt", context.attempt()).put("resumed", context.isResumed()));
+    }
+
+    @Override
+    public void ended(long jobId, com.fasterxml.jackson.databind.JsonNode payload, JobStatus status, String reason) {
+        ends.computeIfAbsent(jobId, id -> new CopyOnWriteArrayList<>()).add(status);
     }
 }

@@ -155,6 +155,43 @@ class JobRunnerTest {
         assertEquals(0, counting.runsOf(id), "the handler must not run again");
     }
 
+    /**
+     * JobHandler.ended is for ends no run of the handler saw: a dead worker's job that ran out of attempts, or whose
+     * cancel arrived while no worker was alive. A run that returned (succeeded, or stopped on a cancel) is not
+     * reported again.
+     */
+    @Test
+    void theHandlerIsToldOfAnEndOnlyWhenNoRunOfItFinishedTheJob() throws Exception {
+        long succeeded = enqueueCount(2, 0);
+        long stopped = enqueueCount(100_000, 5);
+        long outOfAttempts = insertJob("test-count", "RUNNING", "dead-host/2/cafe", "now() - interval '10 minutes'",
+                3, 0, "{\"count\":1}");
+        // Fresh heartbeat first, so no worker claims it before the cancel is recorded; then its worker "dies".
+        long cancelledWhileDead = insertJob("test-count", "RUNNING", "dead-host/3/cafe", "now()", 1, 0,
+                "{\"count\":1}");
+        jobs.cancel(cancelledWhileDead, "admin");
+        try (var connection = dataSource.getConnection(); var age = connection.prepareStatement(
+                "UPDATE job SET heartbeat_at = now() - interval '10 minutes' WHERE id = ?")) {
+            age.setLong(1, cancelledWhileDead);
+            age.executeUpdate();
+        }
+        JobAwait.until(jobs, stopped, Duration.ofSeconds(10), j -> j.progressDone > 0, "running with progress");
+        jobs.cancel(stopped, "admin");
+
+        JobAwait.status(jobs, succeeded, JobStatus.SUCCEEDED);
+        JobAwait.status(jobs, stopped, JobStatus.CANCELLED);
+        assertEquals(JobStatus.FAILED, JobAwait.status(jobs, outOfAttempts, JobStatus.FAILED).status);
+        Job cancelled = JobAwait.status(jobs, cancelledWhileDead, JobStatus.CANCELLED);
+
+        assertEquals(List.of(), counting.endsOf(succeeded), "a run that returned finished the job itself");
+        assertEquals(List.of(), counting.endsOf(stopped), "a run that stopped on a cancel finished the job itself");
+        assertEquals(List.of(JobStatus.FAILED), counting.endsOf(outOfAttempts));
+        assertEquals(List.of(JobStatus.CANCELLED), counting.endsOf(cancelledWhileDead));
+        assertEquals(0, counting.runsOf(outOfAttempts));
+        assertEquals(0, counting.runsOf(cancelledWhileDead));
+        assertTrue(logOf(cancelled.id).contains("Cancelled before it could be resumed."), logOf(cancelled.id));
+    }
+
     @Test
     void runningJobWithAFreshHeartbeatIsNotTakenOver() throws Exception {
         long id = insertJob("test-count", "RUNNING", "alive-host/1/beef", "now()", 1, 0, "{\"count\":1}");

@@ -202,9 +202,6 @@ public class AlignmentHandler implements JobHandler {
      */
     @Override
     public void ended(long jobId, JsonNode payload, JobStatus status, String reason) {
-        if (status == JobStatus.SUCCEEDED) {
-            return; // a job succeeds only when this handler ran to its end, and the handler finishes the run itself
-        }
         AlignmentRun run = AlignmentRun.findById(payload.path("alignment_run_id").asLong());
         if (run == null || run.status.isFinished()) {
             return;
