@@ -179,8 +179,14 @@ public class OnlineScoringHandler implements JobHandler {
         Map<Long, Map<String, JsonNode>> values = loadValues(claimed.stream().map(ScoringQueue.Claimed::traceId)
                 .toList());
         var batch = new Batch();
+        var judged = queue.alreadyJudged(claimed.stream().map(ScoringQueue.Claimed::traceId).toList(),
+                version.scorer().sourceId());
         var futures = new ArrayList<Future<?>>();
         for (ScoringQueue.Claimed item : claimed) {
+            if (judged.contains(item.traceId())) {
+                batch.outcomes.add(ScoringQueue.Outcome.existing(item.traceId()));
+                continue;
+            }
             futures.add(pool.submit(() -> scoreOne(ctx, version, item, values.get(item.traceId()), batch)));
         }
         for (Future<?> f : futures) {

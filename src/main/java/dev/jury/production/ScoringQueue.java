@@ -43,16 +43,24 @@ public class ScoringQueue {
     public record Claimed(long traceId, int attempts) {
     }
 
-    /** What scoring a claimed trace gave: a verdict ({@code error} null) or an error with the model's raw answer. */
-    public record Outcome(long traceId, String value, String rationale, String error, String raw) {
+    /**
+     * What scoring a claimed trace gave: a verdict ({@code error} null), an error with the model's raw answer, or
+     * {@code existing}: the version had already judged the trace (through {@code assess} or a judge run), so the
+     * trace is done without a call and without a second row.
+     */
+    public record Outcome(long traceId, String value, String rationale, String error, String raw, boolean existing) {
 
         public static Outcome verdict(long traceId, String value, String rationale) {
-            return new Outcome(traceId, value, rationale == null ? "" : rationale, null, null);
+            return new Outcome(traceId, value, rationale == null ? "" : rationale, null, null, false);
         }
 
         public static Outcome error(long traceId, String error, String raw) {
             return new Outcome(traceId, null, null, error.length() > 2000 ? error.substring(0, 2000) + "…" : error,
-                    raw);
+                    raw, false);
+        }
+
+        public static Outcome existing(long traceId) {
+            return new Outcome(traceId, null, null, null, null, true);
         }
 
         public boolean valid() {
@@ -257,7 +265,7 @@ public class ScoringQueue {
                 }
                 var rows = new ArrayList<NewLabel>();
                 for (Outcome o : outcomes) {
-                    if (!ours.contains(o.traceId())) {
+                    if (!ours.contains(o.traceId()) || o.existing()) {
                         continue;
                     }
                     rows.add(o.valid()
@@ -315,6 +323,23 @@ public class ScoringQueue {
                 return s.executeUpdate();
             }
         });
+    }
+
+    /** Those of the traces that already have a valid verdict of the source (a judge version). */
+    public java.util.Set<Long> alreadyJudged(List<Long> traceIds, String sourceId) throws SQLException {
+        var judged = new java.util.HashSet<Long>();
+        try (Connection c = dataSource.getConnection(); var s = c.prepareStatement("""
+                SELECT trace_id FROM current_assessment
+                 WHERE trace_id = ANY (?) AND source_type = 'LLM_JUDGE' AND source_id = ? AND valid""")) {
+            s.setArray(1, c.createArrayOf("bigint", traceIds.toArray()));
+            s.setString(2, sourceId);
+            try (var rs = s.executeQuery()) {
+                while (rs.next()) {
+                    judged.add(rs.getLong(1));
+                }
+            }
+        }
+        return judged;
     }
 
     /** How many sampled traces wait (pending or claimed). */
