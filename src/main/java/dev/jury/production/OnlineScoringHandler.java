@@ -66,7 +66,7 @@ public class OnlineScoringHandler implements JobHandler {
     }
 
     /** The judge version that scores, loaded once per job and version. */
-    private record Version(JudgeCaller.Setup setup, ScoringQueue.Scorer scorer, int number) {
+    private record Version(JudgeCaller.Setup setup, ScoringQueue.Scorer scorer) {
     }
 
     /** What one batch gave. */
@@ -75,6 +75,8 @@ public class OnlineScoringHandler implements JobHandler {
         final List<Long> retryLater = Collections.synchronizedList(new ArrayList<>());
         final List<Long> giveBack = Collections.synchronizedList(new ArrayList<>());
         volatile String pauseReason;
+        /** The provider is not usable at all (not configured, unknown): the job stops. */
+        volatile String fatal;
     }
 
     @Override
@@ -150,10 +152,14 @@ public class OnlineScoringHandler implements JobHandler {
                 scored += stored.size() - errors;
                 failed += errors;
                 ctx.increment(stored.size(), errors);
+                if (batch.fatal != null) {
+                    // the scheduler starts the next job after jury.online-scoring.retry-after-failure
+                    throw new IllegalStateException("Configure a provider first: " + batch.fatal);
+                }
                 if (batch.pauseReason != null) {
                     LOG.debugf("Online scoring %d: %s", configId, batch.pauseReason);
-                    if (pause(batch.pauseReason)) {
-                        sleep(config.pollInterval().toMillis());
+                    if (!batch.pauseReason.startsWith("circuit")) {
+                        sleep(config.pollInterval().toMillis()); // rate limited or failing: ease off a moment
                     }
                 }
             }
@@ -167,11 +173,6 @@ public class OnlineScoringHandler implements JobHandler {
         result.put("stopped", stop);
         ctx.result(result);
         ctx.info("Stopped: " + stop + " (" + scored + " scored, " + failed + " errors).");
-    }
-
-    /** Waits briefly after a batch the provider refused for load, not after a circuit pause (checked each turn). */
-    private static boolean pause(String reason) {
-        return !reason.startsWith("circuit");
     }
 
     private Batch score(JobContext ctx, ExecutorService pool, Version version, List<ScoringQueue.Claimed> claimed)
@@ -218,7 +219,7 @@ public class OnlineScoringHandler implements JobHandler {
                 }
                 case NOT_CONFIGURED, UNKNOWN_PROVIDER -> {
                     batch.giveBack.add(traceId);
-                    batch.pauseReason = e.getMessage();
+                    batch.fatal = e.getMessage();
                 }
                 case RATE_LIMITED, SERVER_ERROR, TIMEOUT -> {
                     if (item.attempts() + 1 >= config.maxAttempts()) {
@@ -264,7 +265,7 @@ public class OnlineScoringHandler implements JobHandler {
         return QuarkusTransaction.requiringNew().call(() -> {
             JudgeVersion v = JudgeVersion.findById(versionId);
             return new Version(JudgeCaller.Setup.of(v), new ScoringQueue.Scorer(v.id, v.judge.name, v.sourceId(),
-                    v.rubricVersion.id), v.version);
+                    v.rubricVersion.id));
         });
     }
 

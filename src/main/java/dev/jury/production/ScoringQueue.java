@@ -342,21 +342,6 @@ public class ScoringQueue {
         return judged;
     }
 
-    /** How many sampled traces wait (pending or claimed). */
-    public long waiting(long configId) {
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            try (Connection c = dataSource.getConnection(); var s = c.prepareStatement("""
-                    SELECT count(*) FROM online_scoring_item
-                     WHERE config_id = ? AND status IN ('PENDING', 'CLAIMED')""")) {
-                s.setLong(1, configId);
-                try (var rs = s.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
-    }
-
     private static String withRaw(String metadata, String raw) throws IOException {
         var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(metadata);
         node.put("raw", raw);
