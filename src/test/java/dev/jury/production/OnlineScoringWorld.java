@@ -35,7 +35,12 @@ public class OnlineScoringWorld {
 
     /** Experiment, judge 'correct' v1 registered, {@code traces} traces made before any scoring. */
     public World create(int traces) throws SQLException {
-        var w = fixtures.world("openai-compatible", traces);
+        return create("openai-compatible", traces);
+    }
+
+    /** As {@link #create(int)}, the judge on a model of {@code provider} (all of them point at the LLM fake). */
+    public World create(String provider, int traces) throws SQLException {
+        var w = fixtures.world(provider, traces);
         registry.register(w.experiment(), "correct", 1, "admin");
         try (var c = dataSource.getConnection(); var s = c.prepareStatement("""
                 SELECT j.id, j.experiment_id FROM judge j JOIN experiment e ON e.id = j.experiment_id

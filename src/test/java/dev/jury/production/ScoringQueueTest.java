@@ -177,9 +177,6 @@ class ScoringQueueTest {
         long config = worlds.config(w, true, 0.5, "tags.env = 'prod'", before.get(before.size() - 1));
         List<Long> prod = worlds.traces(w, 200, Map.of("env", "prod"));
         List<Long> dev = worlds.traces(w, 50, Map.of("env", "dev"));
-        queue.discover(config);
-        queue.discover(config); // a second look adds nothing
-
         var expected = new java.util.TreeSet<Long>();
         for (long t : prod) {
             if (Sampler.sampled(t, w.judgeId(), 0.5)) {
@@ -187,6 +184,10 @@ class ScoringQueueTest {
             }
         }
         assertTrue(expected.size() > 60 && expected.size() < 140, "about half: " + expected.size());
+        // the setting is on, so the scheduler and a scoring job discover too: whoever holds the row lock does it
+        // (the others skip), and every look must agree with the expected sample
+        awaitDiscovered(config, () -> sampledTraces(config).equals(expected), expected);
+        queue.discover(config); // a second look adds nothing
         assertEquals(expected, sampledTraces(config));
         // the traces are seconds old, younger than the settle time: the cursor waits
         assertEquals(before.get(4), cursor(config));
@@ -195,8 +196,7 @@ class ScoringQueueTest {
             s.setLong(1, w.experimentId());
             s.executeUpdate();
         }
-        queue.discover(config);
-        assertEquals(dev.get(dev.size() - 1), cursor(config));
+        awaitDiscovered(config, () -> cursor(config) == dev.get(dev.size() - 1), expected);
         assertEquals(expected, sampledTraces(config));
     }
 
@@ -216,12 +216,32 @@ class ScoringQueueTest {
             }
             long later = worlds.traces(w, 1, Map.of()).get(0);
             assertTrue(later > early);
-            queue.discover(config);
+            awaitDiscovered(config, () -> sampledTraces(config).contains(later), Set.of(later));
             assertEquals(Set.of(later), sampledTraces(config));
             slow.commit();
         }
-        queue.discover(config);
-        assertTrue(sampledTraces(config).contains(early), "the late trace was skipped");
+        awaitDiscovered(config, () -> sampledTraces(config).contains(early), Set.of(early, later));
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Looks (discover) until {@code done}; at every step nothing outside {@code allowed} may have been sampled. */
+    private void awaitDiscovered(long config, Check done, Set<Long> allowed) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            queue.discover(config);
+            Set<Long> sampled = sampledTraces(config);
+            assertTrue(allowed.containsAll(sampled), "sampled outside the expected set: " + sampled);
+            if (done.holds()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("discovery did not finish; sampled " + sampled);
+            }
+            Thread.sleep(100);
+        }
     }
 
     private Set<Long> sampledTraces(long config) throws Exception {
