@@ -205,6 +205,7 @@ class ScoringQueueTest {
         var w = worlds.create(0);
         long config = worlds.config(w, true, 1.0, "", 0);
         long early;
+        long later;
         try (Connection slow = dataSource.getConnection()) {
             slow.setAutoCommit(false);
             try (var s = slow.prepareStatement("""
@@ -214,7 +215,7 @@ class ScoringQueueTest {
                 rs.next();
                 early = rs.getLong(1);
             }
-            long later = worlds.traces(w, 1, Map.of()).get(0);
+            later = worlds.traces(w, 1, Map.of()).get(0);
             assertTrue(later > early);
             awaitDiscovered(config, () -> sampledTraces(config).contains(later), Set.of(later));
             assertEquals(Set.of(later), sampledTraces(config));
