@@ -111,6 +111,7 @@ start_jury() { # start_jury PORT LOG — one Jury instance on the bench database
     -Djury.llm.providers.openai-compatible.api-key=bench-not-a-secret \
     -Djury.llm.providers.openai-compatible.max-concurrency="$JUDGE_CONCURRENCY" \
     -Djury.judges.run-concurrency="$JUDGE_CONCURRENCY" \
+    -Djury.online-scoring.concurrency="$JUDGE_CONCURRENCY" \
     -Djury.review.latency-histogram=true \
     -jar "$JAR" >"$2" 2>&1 &
 }

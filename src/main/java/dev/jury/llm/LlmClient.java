@@ -161,6 +161,25 @@ public class LlmClient {
         return response;
     }
 
+    /**
+     * How long calls to this model's provider will still fail fast because its circuit is open; zero when calls go
+     * through (closed, or open long enough for a trial call). Background work that can wait — online scoring —
+     * pauses this long instead of turning every waiting trace into a {@code CIRCUIT_OPEN} failure.
+     */
+    public Duration pausedFor(String modelUri) {
+        ProviderModel target;
+        try {
+            target = ProviderModel.parse(modelUri);
+        } catch (RuntimeException e) {
+            return Duration.ZERO; // the call itself reports the bad URI
+        }
+        if (target.provider().isLocal()) {
+            return Duration.ZERO;
+        }
+        ProviderClient client = clients.get(target.provider());
+        return client == null ? Duration.ZERO : client.circuit.retryIn();
+    }
+
     /** What a job's LLM calls used so far (calls recorded a moment ago included). */
     public LlmCall.Usage usageForJob(long jobId) {
         try {
