@@ -162,6 +162,16 @@ public final class JudgeTemplates {
                 rubric(t.key(), criterion, threshold), t.answer(), threshold, requires), List.of());
     }
 
+    /**
+     * The template's judge without parameters, for the picker to show: a 1–5 judge with a placeholder criterion and
+     * the default threshold, a guideline judge reading the trace's own guidelines.
+     */
+    public static TemplateJudge preview(JudgeTemplate template) {
+        TemplateParams params = template.answer() == AnswerKind.SCORE
+                ? new TemplateParams(List.of(), "<the criterion you write>", null) : TemplateParams.none();
+        return instantiate(template.key(), params).judge();
+    }
+
     /** The instructions of a template; guideline and criterion texts cannot open a template variable. */
     static String instructions(String key, List<String> guidelines, String criterion) {
         return switch (key) {
