@@ -289,10 +289,8 @@ public class JudgeResource {
             form = templateForm(template, orEmpty(name), text, orEmpty(model), orEmpty(guidelines),
                     orEmpty(criterion), orEmpty(threshold), Map.of());
         }
-        boolean htmx = Htmx.isHtmx(headers);
-        TemplateInstance page = htmx ? listPage(exp, JudgeForm.empty(), form, true)
-                : listPage(exp, JudgeForm.empty(), form, false);
-        return Response.ok(page).header(HttpHeaders.VARY, Htmx.REQUEST).build();
+        return Response.ok(listPage(exp, JudgeForm.empty(), form, Htmx.isHtmx(headers)))
+                .header(HttpHeaders.VARY, Htmx.REQUEST).build();
     }
 
     /**
