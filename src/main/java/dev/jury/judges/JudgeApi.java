@@ -179,8 +179,8 @@ public class JudgeApi {
         if (node.isTextual() && node.asText().strip().matches("[0-9]{1,2}")) {
             return Integer.parseInt(node.asText().strip());
         }
-        throw ProblemException.invalid("threshold", "The threshold is a whole number from 1 to 5 (a score at or "
-                + "above it is yes).");
+        throw ProblemException.invalid("threshold", "The threshold is a whole number from 1 to 4 (a score above "
+                + "it is yes).");
     }
 
     private JudgeVersionView view(String exp, JudgeVersion v) {

@@ -311,8 +311,8 @@ public class JudgeResource {
             Integer limit = null;
             if (!form.threshold().isBlank()) {
                 if (!form.threshold().strip().matches("[0-9]{1,2}")) {
-                    throw ProblemException.invalid("threshold", "The threshold is a whole number from 1 to 5 (a score "
-                            + "at or above it is yes).");
+                    throw ProblemException.invalid("threshold", "The threshold is a whole number from 1 to 4 (a score "
+                            + "above it is yes).");
                 }
                 limit = Integer.parseInt(form.threshold().strip());
             }

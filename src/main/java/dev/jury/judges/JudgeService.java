@@ -207,7 +207,7 @@ public class JudgeService {
                 auditId(experiment.name, name), "Version " + next + ": model " + modelUri + ", rubric version "
                         + rubric.version + (inference.asMap().isEmpty() ? "" : ", " + inference.asMap())
                         + (template == null ? "" : ", template " + template)
-                        + (scoreThreshold == null ? "" : ", score 1–5, yes at " + scoreThreshold + " or more")
+                        + (scoreThreshold == null ? "" : ", score 1–5, yes above " + scoreThreshold)
                         + (demos.isEmpty() ? "" : ", " + demos.size() + " demos kept from version " + (next - 1))
                         + (memory == null ? "" : ", memory kept from version " + (next - 1) + " (" + memory.describe()
                         + ")"));

@@ -88,7 +88,7 @@ public class JudgeVersion extends PanacheEntityBase {
     /** The judge template the version was made from ({@code judges.templates}), carried to later versions; null for none. */
     public String template;
 
-    /** For a 1–5 judge: a score at or above it is stored as {@code yes}; null for a judge that answers yes/no. */
+    /** For a 1–5 judge: a score above it is stored as {@code yes}; null for a judge that answers yes/no. */
     @Column(name = "score_threshold")
     public Integer scoreThreshold;
 

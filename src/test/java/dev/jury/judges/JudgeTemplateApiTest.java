@@ -71,12 +71,15 @@ class JudgeTemplateApiTest {
                 .body("answer", equalTo("score"))
                 .body("score_threshold", equalTo(3))
                 .body("instructions", containsString("The reply is polite."))
-                .body("rubric.levels[0].definition", containsString("3 or more"));
+                .body("rubric.levels[0].definition", containsString("above 3"));
         post(exp, Map.of("template", "custom_score", "name", "helpful", "criterion", "Helpful.", "threshold", 4,
                 "model", MODEL)).statusCode(201).body("score_threshold", equalTo(4));
         // the next version of a 1–5 judge may change its threshold
         post(exp, Map.of("name", "polite", "instructions", "Rate {{ outputs }} for politeness.", "model", MODEL,
-                "threshold", 5)).statusCode(201).body("version", equalTo(2)).body("score_threshold", equalTo(5));
+                "threshold", 2)).statusCode(201).body("version", equalTo(2)).body("score_threshold", equalTo(2));
+        // 5 would let no score pass
+        post(exp, Map.of("name", "polite", "instructions", "Rate {{ outputs }} for politeness.", "model", MODEL,
+                "threshold", 5)).statusCode(422).body("errors.field", hasItem("threshold"));
         // a yes/no judge has none
         post(exp, Map.of("template", "safety", "model", MODEL)).statusCode(201);
         post(exp, Map.of("name", "safety", "instructions", "Is {{ outputs }} safe?", "model", MODEL, "threshold", 3))

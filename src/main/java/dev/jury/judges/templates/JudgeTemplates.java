@@ -66,7 +66,7 @@ public final class JudgeTemplates {
                             + "expectations.guidelines. A no names the guideline that failed.",
                     List.of(INPUTS, OUTPUTS, GUIDELINES), AnswerKind.YES_NO, List.of("guidelines"), true),
             new JudgeTemplate(CUSTOM_SCORE, "Custom criterion, score 1–5",
-                    "Rates the response 1–5 on a criterion you write; a score at or above the threshold (default 3) "
+                    "Rates the response 1–5 on a criterion you write; a score above the threshold (default 3) "
                             + "is yes. Both the score and the yes/no are stored.",
                     List.of(INPUTS, OUTPUTS), AnswerKind.SCORE, List.of("criterion", "threshold"), false));
 
@@ -264,8 +264,8 @@ public final class JudgeTemplates {
                     "Some missing", "An expected document was not retrieved."};
             case GUIDELINE_ADHERENCE -> new String[]{"Adheres", "Follows every guideline.",
                     "Breaks a guideline", "Breaks at least one guideline (the rationale names it)."};
-            case CUSTOM_SCORE -> new String[]{"Meets the criterion", "Scores " + threshold + " or more of 5 on: "
-                    + criterion, "Falls short", "Scores below " + threshold + " of 5 on: " + criterion};
+            case CUSTOM_SCORE -> new String[]{"Meets the criterion", "Scores above " + threshold + " of 5 on: "
+                    + criterion, "Falls short", "Scores " + threshold + " or less of 5 on: " + criterion};
             default -> throw new IllegalArgumentException("no template " + key);
         };
         return new RubricSpec(RubricKind.BOOLEAN, List.of(new RubricLevel("yes", yesNo[0], yesNo[1], false),

@@ -12,7 +12,7 @@ import java.util.List;
  *                     {@code {{ expectations }}}, {@code {{ trace }}}
  * @param rubric       the yes/no rubric the judge and its reviewers answer in
  * @param answer       how the model is asked to answer
- * @param threshold    for {@link AnswerKind#SCORE}: a score at or above it is {@code yes}; null otherwise
+ * @param threshold    for {@link AnswerKind#SCORE}: a score above it is {@code yes}; null otherwise
  * @param requires     the trace fields it needs
  */
 public record TemplateJudge(String template, String instructions, RubricSpec rubric, AnswerKind answer,

@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param guidelines global guidelines, one per entry (the guideline judge)
  * @param criterion  what a 1–5 judge rates (the custom score judge)
- * @param threshold  a score at or above it is {@code yes}; null means {@value ScoreScale#DEFAULT_THRESHOLD}
+ * @param threshold  a score above it is {@code yes}; null means {@value ScoreScale#DEFAULT_THRESHOLD}
  */
 public record TemplateParams(List<String> guidelines, String criterion, Integer threshold) {
 

@@ -108,7 +108,7 @@ class TemplateJudgeRunTest {
     }
 
     @Test
-    void aScoreBecomesYesAtOrAboveTheThresholdAndBothAreStored() throws Exception {
+    void aScoreBecomesYesAboveTheThresholdAndBothAreStored() throws Exception {
         experiment();
         judge(Map.of("template", "custom_score", "name", "polite", "criterion", "The reply is polite."));
         long low = trace("{\"q\": \"hi\"}", "\"case-1 go away\"", null);
@@ -121,12 +121,13 @@ class TemplateJudgeRunTest {
         long job = run("polite");
         String v1 = "judge:polite@v1";
         assertEquals("no", stored(low, v1, "value"));
-        assertEquals("yes", stored(edge, v1, "value"), "3 is at the default threshold: yes");
+        assertEquals("no", stored(edge, v1, "value"), "3 is at the default threshold, not above it: no");
         assertEquals("yes", stored(high, v1, "value"));
         assertEquals("2", stored(low, v1, "metadata->>'score'"));
         assertEquals("3", stored(low, v1, "metadata->>'threshold'"));
         assertEquals("false", stored(low, v1, "metadata->>'passed'"));
-        assertEquals("true", stored(edge, v1, "metadata->>'passed'"));
+        assertEquals("false", stored(edge, v1, "metadata->>'passed'"));
+        assertEquals("true", stored(high, v1, "metadata->>'passed'"));
         assertEquals(String.valueOf(job), stored(low, v1, "metadata->>'job_id'"));
         // the model was asked for the 1–5 scale, not for yes/no
         var requests = llm.findAll(postRequestedFor(urlPathEqualTo("/v1/chat/completions"))
@@ -135,23 +136,23 @@ class TemplateJudgeRunTest {
 
         // the run page: the share of yes and the traces judged no
         given().get("/api/v1/experiments/" + experiment + "/judges/polite/runs/" + job).then().statusCode(200)
-                .body("values.yes", equalTo(2)).body("values.no", equalTo(1))
-                .body("yes_share", equalTo(2 / 3.0f)).body("results.size()", equalTo(3));
+                .body("values.yes", equalTo(1)).body("values.no", equalTo(2))
+                .body("yes_share", equalTo(1 / 3.0f)).body("results.size()", equalTo(3));
         given().get("/experiments/" + experiment + "/judges/polite/runs/" + job).then().statusCode(200)
-                .body(containsString("Share of yes: <strong>66.7 %</strong> of 3 verdicts"))
+                .body(containsString("Share of yes: <strong>33.3 %</strong> of 3 verdicts"))
                 .body(containsString("warm"));
         given().queryParam("only", "no").get("/experiments/" + experiment + "/judges/polite/runs/" + job).then()
                 .statusCode(200).body(containsString("curt")).body(not(containsString("warm")));
 
-        // the threshold is settable: version 2 at 4 turns the 3 into a no
-        given().contentType(ContentType.JSON).body(Map.of("name", "polite", "threshold", 4,
+        // the threshold is settable: version 2 at 2 turns the 3 into a yes
+        given().contentType(ContentType.JSON).body(Map.of("name", "polite", "threshold", 2,
                         "instructions", "Rate {{ outputs }} to {{ inputs }} on politeness.",
                         "model", "openai-compatible:/" + model))
                 .post("/api/v1/experiments/" + experiment + "/judges").then().statusCode(201)
-                .body("score_threshold", equalTo(4));
+                .body("score_threshold", equalTo(2));
         run("polite");
-        assertEquals("no", stored(edge, "judge:polite@v2", "value"));
-        assertEquals("4", stored(edge, "judge:polite@v2", "metadata->>'threshold'"));
+        assertEquals("yes", stored(edge, "judge:polite@v2", "value"));
+        assertEquals("2", stored(edge, "judge:polite@v2", "metadata->>'threshold'"));
         assertEquals("yes", stored(high, "judge:polite@v2", "value"));
     }
 

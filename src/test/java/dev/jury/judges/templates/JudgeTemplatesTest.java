@@ -56,7 +56,7 @@ class JudgeTemplatesTest {
         assertEquals(3, byDefault.threshold());
         assertTrue(byDefault.instructions().contains("Polite."));
         assertEquals(4, make("custom_score", new TemplateParams(null, "Polite.", 4)).threshold());
-        assertTrue(byDefault.rubric().levels().get(0).definition().contains("3 or more"));
+        assertTrue(byDefault.rubric().levels().get(0).definition().contains("above 3"));
 
         var refused = JudgeTemplates.instantiate("custom_score", new TemplateParams(null, "", 6));
         assertFalse(refused.ok());
@@ -95,7 +95,8 @@ class JudgeTemplatesTest {
     @Test
     void scoresMapToYesAtOrAboveTheThreshold() {
         assertEquals("no", ScoreScale.value(2, 3));
-        assertEquals("yes", ScoreScale.value(3, 3));
+        assertEquals("no", ScoreScale.value(3, 3), "yes only above the threshold");
+        assertEquals("yes", ScoreScale.value(4, 3));
         assertEquals("yes", ScoreScale.value(5, 3));
         assertEquals("no", ScoreScale.value(3, 4));
         assertEquals(5, ScoreScale.spec(3).levels().size());
