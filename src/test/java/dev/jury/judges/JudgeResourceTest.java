@@ -177,7 +177,7 @@ class JudgeResourceTest {
                 .formParam("template_instructions", shown.replace("\n", "\r\n"))
                 .post("/experiments/" + exp + "/judges/from-template").then().statusCode(422)
                 .body(containsString("Write the criterion"))
-                .body(containsString("whole number from 1 to 5"))
+                .body(containsString("whole number from 1 to 4"))
                 .body(containsString("value=\"9\""));
         form(page).formParam("template", "custom_score").formParam("template_name", "polite")
                 .formParam("criterion", "The reply is <b>polite</b>.").formParam("threshold", "4")

@@ -93,7 +93,7 @@ class JudgeTemplatesTest {
     }
 
     @Test
-    void scoresMapToYesAtOrAboveTheThreshold() {
+    void scoresMapToYesAboveTheThreshold() {
         assertEquals("no", ScoreScale.value(2, 3));
         assertEquals("no", ScoreScale.value(3, 3), "yes only above the threshold");
         assertEquals("yes", ScoreScale.value(4, 3));
@@ -101,7 +101,10 @@ class JudgeTemplatesTest {
         assertEquals("no", ScoreScale.value(3, 4));
         assertEquals(5, ScoreScale.spec(3).levels().size());
         assertTrue(ScoreScale.spec(3).levels().get(1).negative());
-        assertFalse(ScoreScale.spec(3).levels().get(2).negative());
+        assertTrue(ScoreScale.spec(3).levels().get(2).negative(), "3 is not above 3");
+        assertFalse(ScoreScale.spec(3).levels().get(3).negative());
+        assertEquals(0, ScoreScale.spec(3).passThreshold().compareTo(java.math.BigDecimal.valueOf(4)));
+        assertTrue(ScoreScale.problem(5) != null, "at 5 no score could pass");
         assertNull(ScoreScale.problem(1));
         assertTrue(ScoreScale.problem(0) != null && ScoreScale.problem(null) != null);
     }
