@@ -2,6 +2,9 @@ package dev.jury.judges;
 
 import dev.jury.judges.prompt.Demo;
 import dev.jury.judges.prompt.InstructionsTemplate;
+import dev.jury.judges.templates.JudgeNameAdvice;
+import dev.jury.judges.templates.JudgeTemplates;
+import dev.jury.judges.templates.TemplateParams;
 import dev.jury.judges.prompt.MlflowJudge;
 import dev.jury.judges.memory.JudgeMemory;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,8 +47,14 @@ public class JudgeApi {
     @Inject
     CurrentUser user;
 
-    /** The body of {@code POST …/judges}; {@code inference_params} is an object of numbers. */
-    public record CreateJudge(String name, String instructions, String model, JsonNode inferenceParams) {
+    /**
+     * The body of {@code POST …/judges}; {@code inference_params} is an object of numbers. With {@code template}
+     * the judge is made from that template ({@code name} and {@code instructions} then optional, the template's
+     * parameters {@code guidelines}, {@code criterion}, {@code threshold} as it takes them); without it,
+     * {@code threshold} changes the threshold of an existing 1–5 judge.
+     */
+    public record CreateJudge(String name, String instructions, String model, JsonNode inferenceParams,
+                              String template, List<String> guidelines, String criterion, JsonNode threshold) {
     }
 
     /**
@@ -57,14 +66,17 @@ public class JudgeApi {
                                    List<String> variables, String model, Map<String, Object> inferenceParams,
                                    String valueType, RubricApi.RubricView rubric, List<Demo> demos,
                                    JudgeMemory memory, Map<String, Object> tags, Integer parentVersion,
-                                   List<String> aliases, String createdBy, Instant createdAt, ObjectNode mlflow) {
+                                   List<String> aliases, String createdBy, Instant createdAt, String template,
+                                   String answer, Integer scoreThreshold, String nameWarning, ObjectNode mlflow) {
 
         public static JudgeVersionView of(String experiment, JudgeVersion v, List<String> aliases) {
             List<Demo> demos = v.demos();
             return new JudgeVersionView(v.judge.name, experiment, v.version, v.sourceId(), v.instructions,
                     InstructionsTemplate.reservedVariablesIn(v.instructions), v.model, v.inferenceParams,
                     v.rubricVersion.kindName(), RubricApi.RubricView.of(v.rubricVersion), demos, v.memory(), v.tags,
-                    v.parentVersion(), aliases, v.createdBy, v.createdAt,
+                    v.parentVersion(), aliases, v.createdBy, v.createdAt, v.template,
+                    v.answerKind().name().toLowerCase(java.util.Locale.ROOT), v.scoreThreshold,
+                    JudgeNameAdvice.warning(v.judge.name).orElse(null),
                     MlflowJudge.serialize(v.judge.name, v.instructions, v.model, v.inferenceParams,
                             v.rubricVersion.spec(), demos, v.memory() == null ? List.of() : v.memory().guidelines()));
         }
@@ -91,8 +103,20 @@ public class JudgeApi {
             throw ProblemException.invalid("name", "Send the judge as a JSON object: {name, instructions, model, "
                     + "inference_params?}.");
         }
-        JudgeVersion created = judges.create(exp, body.name(), body.instructions(), body.model(),
-                params(body.inferenceParams()), user.username());
+        Integer threshold = threshold(body.threshold());
+        JudgeVersion created;
+        if (body.template() != null && !body.template().isBlank()) {
+            created = judges.createFromTemplate(exp, body.template(), body.name(), body.instructions(), body.model(),
+                    params(body.inferenceParams()), new TemplateParams(body.guidelines(), body.criterion(), threshold),
+                    user.username());
+        } else {
+            if ((body.guidelines() != null && !body.guidelines().isEmpty()) || body.criterion() != null) {
+                throw ProblemException.invalid("template", "guidelines and criterion are parameters of a judge "
+                        + "template: add \"template\" (one of " + JudgeTemplates.keys() + ").");
+            }
+            created = judges.create(exp, body.name(), body.instructions(), body.model(),
+                    params(body.inferenceParams()), threshold, user.username(), true);
+        }
         return Response.created(URI.create("/api/v1/experiments/" + exp + "/judges/" + created.judge.name
                 + "?version=" + created.version)).entity(view(exp, created)).build();
     }
@@ -142,6 +166,21 @@ public class JudgeApi {
         return Response.created(URI.create("/api/v1/experiments/" + exp + "/judges/" + created.judge.name
                 + "?version=" + created.version))
                 .entity(view(exp, judges.resolve(exp, name, String.valueOf(created.version)))).build();
+    }
+
+    /** A whole number, or a 422 on {@code threshold}; null when absent. */
+    private static Integer threshold(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isIntegralNumber() && node.canConvertToInt()) {
+            return node.intValue();
+        }
+        if (node.isTextual() && node.asText().strip().matches("[0-9]{1,2}")) {
+            return Integer.parseInt(node.asText().strip());
+        }
+        throw ProblemException.invalid("threshold", "The threshold is a whole number from 1 to 4 (a score above "
+                + "it is yes).");
     }
 
     private JudgeVersionView view(String exp, JudgeVersion v) {

@@ -11,7 +11,13 @@ import dev.jury.security.AuditEvent;
 import dev.jury.security.AuditLog;
 import dev.jury.security.CurrentUser;
 import dev.jury.security.Roles;
+import dev.jury.judges.templates.JudgeNameAdvice;
+import dev.jury.judges.templates.JudgeTemplate;
+import dev.jury.judges.templates.JudgeTemplates;
+import dev.jury.judges.templates.ScoreScale;
+import dev.jury.judges.templates.TemplateParams;
 import dev.jury.web.Flash;
+import dev.jury.web.Htmx;
 import dev.jury.web.Problem;
 import dev.jury.web.ProblemException;
 import io.quarkus.qute.CheckedTemplate;
@@ -23,6 +29,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -111,6 +120,54 @@ public class JudgeResource {
         }
     }
 
+    /**
+     * The "new judge from a template" form as typed, with the picked template's description and errors keyed as in
+     * the API.
+     *
+     * @param picked      the chosen template, null when none is chosen yet
+     * @param nameWarning the "yes means good" advice on the typed name (or the template's key), null when it reads right
+     */
+    public record TemplateForm(String template, String name, String instructions, String model, String guidelines,
+                               String criterion, String threshold, JudgeTemplate picked, String nameWarning,
+                               Map<String, String> errors) {
+
+        static TemplateForm empty() {
+            return new TemplateForm("", "", "", "", "", "", "", null, null, Map.of());
+        }
+
+        public String error(String field) {
+            return errors.get(field);
+        }
+
+        /** An error on one guideline ({@code guidelines[2]}) shows with the list. */
+        public String guidelinesError() {
+            return errors.entrySet().stream().filter(e -> e.getKey().startsWith("guidelines"))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+        }
+
+        public boolean takes(String parameter) {
+            return picked != null && picked.parameters().contains(parameter);
+        }
+
+        public List<JudgeTemplate> templates() {
+            return JudgeTemplates.all();
+        }
+
+        public List<JudgeTemplate> builtIn() {
+            return JudgeTemplates.builtIn();
+        }
+
+        TemplateForm withErrors(Map<String, String> e) {
+            return new TemplateForm(template, name, instructions, model, guidelines, criterion, threshold, picked,
+                    nameWarning, e);
+        }
+
+        /** The guidelines, one per non-blank line. */
+        List<String> guidelineList() {
+            return guidelines.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        }
+    }
+
     /** One judge on the list page. */
     public record JudgeRow(String name, int latest, String model, int rubricVersion, List<String> aliases,
                            String createdBy, Instant createdAt) {
@@ -182,7 +239,12 @@ public class JudgeResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance list(Experiment experiment, List<JudgeRow> judges, List<String> rubricNames,
-                                            List<String> configuredProviders, JudgeForm form);
+                                            List<String> configuredProviders, JudgeForm form,
+                                            TemplateForm templateForm);
+
+        static native TemplateInstance list$templateForm(Experiment experiment, List<JudgeRow> judges,
+                                                         List<String> rubricNames, List<String> configuredProviders,
+                                                         JudgeForm form, TemplateForm templateForm);
 
         static native TemplateInstance judge(Experiment experiment, Judge judge, List<VersionRow> versions,
                                              List<String> configuredProviders, JudgeForm form,
@@ -195,9 +257,82 @@ public class JudgeResource {
                                                MemoryView memory);
     }
 
+    /**
+     * The list with both "new judge" forms. The template parameters re-render the template form with that template
+     * picked (its instructions filled in, its fields and the name advice shown): the picker's htmx call gets only
+     * that form, a browser without JavaScript the whole page ("Show template").
+     *
+     * @param shown the template whose instructions the form showed; when the pick changes, its instructions are
+     *              replaced by the new template's
+     */
     @GET
-    public TemplateInstance list(@PathParam("exp") String exp) {
-        return listPage(exp, JudgeForm.empty());
+    public Response list(@PathParam("exp") String exp, @Context HttpHeaders headers,
+                         @QueryParam("template") String template, @QueryParam("template_name") String name,
+                         @QueryParam("template_instructions") String instructions, @QueryParam("model") String model,
+                         @QueryParam("guidelines") String guidelines, @QueryParam("criterion") String criterion,
+                         @QueryParam("threshold") String threshold, @QueryParam("shown") String shown) {
+        TemplateForm form = TemplateForm.empty();
+        if (template != null && !template.isBlank()) {
+            String text = orEmpty(instructions);
+            if (!template.equals(shown) || text.isBlank()) {
+                text = JudgeTemplates.find(template).map(t -> JudgeTemplates.preview(t).instructions()).orElse("");
+            }
+            form = templateForm(template, orEmpty(name), text, orEmpty(model), orEmpty(guidelines),
+                    orEmpty(criterion), orEmpty(threshold), Map.of());
+        }
+        return Response.ok(listPage(exp, JudgeForm.empty(), form, Htmx.isHtmx(headers)))
+                .header(HttpHeaders.VARY, Htmx.REQUEST).build();
+    }
+
+    /**
+     * Creates a judge from a template (its rubric too). The instructions typed are used when they differ from the
+     * template's own text as shown; otherwise the template writes them with the guidelines or criterion given.
+     */
+    @POST
+    @Path("from-template")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response createFromTemplate(@PathParam("exp") String exp, @RestForm String template,
+                                       @RestForm("template_name") String name,
+                                       @RestForm("template_instructions") String instructions,
+                                       @RestForm String model, @RestForm String guidelines,
+                                       @RestForm String criterion, @RestForm String threshold) {
+        TemplateForm form = templateForm(orEmpty(template), orEmpty(name), orEmpty(instructions).replace("\r\n", "\n"),
+                orEmpty(model), orEmpty(guidelines), orEmpty(criterion), orEmpty(threshold), Map.of());
+        try {
+            Integer limit = null;
+            if (!form.threshold().isBlank()) {
+                if (!form.threshold().strip().matches("[0-9]{1,2}")) {
+                    throw ProblemException.invalid("threshold", "The threshold is a whole number from 1 to 4 (a score "
+                            + "above it is yes).");
+                }
+                limit = Integer.parseInt(form.threshold().strip());
+            }
+            String preview = form.picked() == null ? "" : JudgeTemplates.preview(form.picked()).instructions();
+            String typed = form.instructions().strip().equals(preview.strip()) ? null : form.instructions();
+            var created = judges.createFromTemplate(exp, form.template(), form.name(), typed, form.model(), Map.of(),
+                    new TemplateParams(form.guidelineList(), form.criterion(), limit), user.username());
+            String warning = JudgeNameAdvice.warning(created.judge.name).map(w -> " " + w).orElse("");
+            return Flash.redirect(judgePath(exp, created.judge.name), "Judge '" + created.judge.name
+                    + "' saved as version " + created.version + " from template " + created.template + "." + warning);
+        } catch (ProblemException e) {
+            if (e.status() != 422) {
+                throw e;
+            }
+            return Response.status(422).entity(listPage(exp, JudgeForm.empty(), form.withErrors(byField(e)), false))
+                    .build();
+        }
+    }
+
+    private static TemplateForm templateForm(String template, String name, String instructions, String model,
+                                             String guidelines, String criterion, String threshold,
+                                             Map<String, String> errors) {
+        JudgeTemplate picked = JudgeTemplates.find(template).orElse(null);
+        String effectiveName = name.isBlank() ? template : name;
+        String warning = JudgeNameAdvice.warning(effectiveName).orElse(null);
+        String limit = threshold.isBlank() && picked != null && picked.parameters().contains("threshold")
+                ? String.valueOf(ScoreScale.DEFAULT_THRESHOLD) : threshold;
+        return new TemplateForm(template, name, instructions, model, guidelines, criterion, limit, picked, warning,
+                errors);
     }
 
     /** Creates a judge (version 1; the next version when the name exists). */
@@ -217,7 +352,8 @@ public class JudgeResource {
             if (e.status() != 422) {
                 throw e;
             }
-            return Response.status(422).entity(listPage(exp, form.withErrors(byField(e)))).build();
+            return Response.status(422).entity(listPage(exp, form.withErrors(byField(e)), TemplateForm.empty(), false))
+                    .build();
         }
     }
 
@@ -297,7 +433,7 @@ public class JudgeResource {
         }
     }
 
-    private TemplateInstance listPage(String exp, JudgeForm form) {
+    private TemplateInstance listPage(String exp, JudgeForm form, TemplateForm templateForm, boolean fragment) {
         Experiment experiment = experiments.get(exp);
         List<JudgeRow> rows = judges.listLatest(exp).stream().map(v -> new JudgeRow(v.judge.name, v.version, v.model,
                 v.rubricVersion.version, aliasLabels(judges.aliases(v.judge.id)), v.createdBy, v.createdAt)).toList();
@@ -307,7 +443,9 @@ public class JudgeResource {
         if (!form.name().isBlank() && !free.contains(form.name())) {
             free.add(form.name()); // keep what was chosen, even if it is refused, so the error reads next to it
         }
-        return Templates.list(experiment, rows, free, providers.configuredProviders(), form);
+        return fragment ? Templates.list$templateForm(experiment, rows, free, providers.configuredProviders(), form,
+                templateForm) : Templates.list(experiment, rows, free, providers.configuredProviders(), form,
+                templateForm);
     }
 
     private TemplateInstance judgePage(String exp, String name, JudgeForm form) {

@@ -2,6 +2,10 @@ package dev.jury.judges;
 
 import dev.jury.judges.prompt.Demo;
 import dev.jury.judges.prompt.InstructionsTemplate;
+import dev.jury.judges.templates.JudgeTemplates;
+import dev.jury.judges.templates.ScoreScale;
+import dev.jury.judges.templates.TemplateJudge;
+import dev.jury.judges.templates.TemplateParams;
 import dev.jury.labels.LabelNames;
 import dev.jury.judges.memory.JudgeMemory;
 import dev.jury.experiments.Experiment;
@@ -71,6 +75,18 @@ public class JudgeService {
      */
     public JudgeVersion create(String experimentName, String name, String instructions, String model,
                                Map<String, ?> params, String actor, boolean requireProvider) {
+        return create(experimentName, name, instructions, model, params, null, actor, requireProvider);
+    }
+
+    /**
+     * As {@link #create(String, String, String, String, Map, String, boolean)}. The new version keeps the template
+     * and threshold of the previous one (an edited template judge still answers as its template does);
+     * {@code threshold}, when not null, changes the threshold of a 1–5 judge.
+     *
+     * @throws ProblemException 422 ({@code threshold}) for a threshold on a judge that is not a 1–5 judge, or out of 1–5
+     */
+    public JudgeVersion create(String experimentName, String name, String instructions, String model,
+                               Map<String, ?> params, Integer threshold, String actor, boolean requireProvider) {
         Experiment experiment = experiments.get(experimentName);
         List<Problem.FieldError> errors = new ArrayList<>();
         Optional<RubricVersion> rubric = Optional.empty();
@@ -85,6 +101,67 @@ public class JudgeService {
                         + ", or the Rubrics page of the experiment)."));
             }
         }
+        Checked checked = check(instructions, model, params, requireProvider, errors);
+        Optional<JudgeVersion> previous = nameProblem.isPresent() ? Optional.empty()
+                : Judge.findByName(experiment.id, name).flatMap(j -> JudgeVersion.findLatest(j.id));
+        String template = previous.map(v -> v.template).orElse(null);
+        Integer scoreThreshold = previous.map(v -> v.scoreThreshold).orElse(null);
+        if (threshold != null) {
+            String problem = ScoreScale.problem(threshold);
+            if (scoreThreshold == null) {
+                errors.add(Problem.FieldError.field("threshold", "Only a 1–5 judge (made from template "
+                        + JudgeTemplates.CUSTOM_SCORE + ") has a threshold."));
+            } else if (problem != null) {
+                errors.add(Problem.FieldError.field("threshold", problem));
+            } else {
+                scoreThreshold = threshold;
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw refused(errors);
+        }
+        return persistVersion(experiment, name, instructions, checked, rubric.get(), template, scoreThreshold, false,
+                actor);
+    }
+
+    /**
+     * A judge made from a template of {@code judges.templates}: the template's rubric is saved under the judge's
+     * name (its next version when the rubric exists and differs; nothing when it is the same), then the judge's
+     * next version is made with the template's instructions — or {@code instructions} when given (the form shows
+     * the template's text for editing) — and the template's key and threshold. The result is an ordinary judge.
+     *
+     * @param name the judge's name; blank means the template's key
+     * @throws ProblemException 404 for an unknown experiment; 422 listing every problem by field ({@code template},
+     *                          {@code name}, {@code instructions}, {@code model}, {@code inference_params[.x]},
+     *                          {@code guidelines}, {@code criterion}, {@code threshold})
+     */
+    public JudgeVersion createFromTemplate(String experimentName, String templateKey, String name,
+                                           String instructions, String model, Map<String, ?> params,
+                                           TemplateParams templateParams, String actor) {
+        Experiment experiment = experiments.get(experimentName);
+        List<Problem.FieldError> errors = new ArrayList<>();
+        JudgeTemplates.Instantiated made = JudgeTemplates.instantiate(templateKey, templateParams);
+        made.problems().forEach(p -> errors.add(Problem.FieldError.field(p.field(), p.message())));
+        String judgeName = name == null || name.isBlank() ? (made.ok() ? made.judge().template() : "") : name.strip();
+        LabelNames.validate(judgeName).ifPresent(m -> errors.add(Problem.FieldError.field("name", m)));
+        String text = instructions == null || instructions.isBlank()
+                ? (made.ok() ? made.judge().instructions() : "") : instructions;
+        Checked checked = check(text, model, params, true, errors);
+        if (!errors.isEmpty()) {
+            throw refused(errors);
+        }
+        TemplateJudge judge = made.judge();
+        RubricVersion rubric = rubrics.save(experiment.name, judgeName, judge.rubric(), actor).version();
+        return persistVersion(experiment, judgeName, text, checked, rubric, judge.template(), judge.threshold(), true,
+                actor);
+    }
+
+    /** A validated model and inference parameters; null members when they were refused (errors then say why). */
+    private record Checked(ModelUri model, InferenceParams params) {
+    }
+
+    private Checked check(String instructions, String model, Map<String, ?> params, boolean requireProvider,
+                          List<Problem.FieldError> errors) {
         InstructionsTemplate.validate(instructions)
                 .ifPresent(m -> errors.add(Problem.FieldError.field("instructions", m)));
         ModelUri modelUri = null;
@@ -102,23 +179,36 @@ public class JudgeService {
         } catch (InvalidInferenceParamsException e) {
             e.errors().forEach((field, message) -> errors.add(Problem.FieldError.field(field, message)));
         }
-        if (!errors.isEmpty()) {
-            throw refused(errors);
-        }
+        return new Checked(modelUri, inference);
+    }
 
+    /**
+     * @param onlyMatchingDemos keep only the previous demos whose value the rubric allows (a template may have
+     *                          changed the rubric's values)
+     */
+    private JudgeVersion persistVersion(Experiment experiment, String name, String instructions, Checked checked,
+                                        RubricVersion rubric, String template, Integer scoreThreshold,
+                                        boolean onlyMatchingDemos, String actor) {
+        ModelUri modelUri = checked.model();
+        InferenceParams inference = checked.params();
         Judge judge = Judge.findByNameForUpdate(experiment.id, name).orElseGet(() -> insert(experiment, name, actor));
         Optional<JudgeVersion> previous = JudgeVersion.findLatest(judge.id);
         int next = previous.map(v -> v.version + 1).orElse(1);
         List<Demo> demos = previous.map(JudgeVersion::demos).orElse(List.of());
+        if (onlyMatchingDemos) {
+            demos = demos.stream().filter(d -> RubricValues.match(rubric.spec(), d.value()).isPresent()).toList();
+        }
         // An edit keeps what the previous version learned: its demos and its labelled memory.
         JudgeMemory memory = previous.map(JudgeVersion::memory).orElse(null);
         JudgeVersion version = JudgeVersion.of(judge, next, instructions, modelUri, inference, demos, memory,
-                rubric.get(), previous.orElse(null), Map.of(), actor);
+                rubric, previous.orElse(null), Map.of(), actor).withTemplate(template, scoreThreshold);
         version.persist();
         moveAliasLocked(judge, JudgeAlias.LATEST, next, actor, null);
         audit.record(actor, next == 1 ? "judge.created" : "judge.version_created", AUDIT_TARGET,
                 auditId(experiment.name, name), "Version " + next + ": model " + modelUri + ", rubric version "
-                        + rubric.get().version + (inference.asMap().isEmpty() ? "" : ", " + inference.asMap())
+                        + rubric.version + (inference.asMap().isEmpty() ? "" : ", " + inference.asMap())
+                        + (template == null ? "" : ", template " + template)
+                        + (scoreThreshold == null ? "" : ", score 1–5, yes above " + scoreThreshold)
                         + (demos.isEmpty() ? "" : ", " + demos.size() + " demos kept from version " + (next - 1))
                         + (memory == null ? "" : ", memory kept from version " + (next - 1) + " (" + memory.describe()
                         + ")"));
@@ -166,7 +256,7 @@ public class JudgeService {
         Judge judge = Judge.lock(parent.judge.id);
         int next = JudgeVersion.findLatest(judge.id).map(v -> v.version + 1).orElse(1);
         JudgeVersion version = JudgeVersion.of(judge, next, instructions, parent.modelUri(), parent.params(), demos,
-                memory, parent.rubricVersion, parent, tags, actor);
+                memory, parent.rubricVersion, parent, tags, actor).withTemplate(parent.template, parent.scoreThreshold);
         version.persist();
         moveAliasLocked(judge, JudgeAlias.LATEST, next, actor, null);
         Experiment experiment = Experiment.findById(judge.experimentId);
@@ -175,6 +265,60 @@ public class JudgeService {
                         + (memory == null || memory.isEmpty() ? "" : ", memory of " + memory.describe())
                         + (tags == null || tags.isEmpty() ? "" : ", tags " + new TreeMap<>(tags)));
         return version;
+    }
+
+    /** The most expert-chosen examples (demos) a version holds. */
+    public static final int MAX_EXAMPLES = 5;
+
+    /**
+     * The outcome of {@link #addExample}: the new version, and advice when its examples do not yet show both sides.
+     *
+     * @param warning e.g. "add at least one no example"; null when the examples hold a passing and a failing value
+     */
+    public record ExampleAdded(JudgeVersion version, String warning) {
+    }
+
+    /**
+     * "Use as example for judge X": the judge's next version, derived from the latest, with {@code example} added to
+     * its demos (an expert's label on a trace, shown to the judge under "Examples of correct assessments").
+     * Everything else is kept, so alignment and the registry treat it like any version. Audited as
+     * {@code judge.example_added}.
+     *
+     * @param traceId where the example comes from, recorded in the version's tags
+     * @throws ProblemException 404 for an unknown experiment or judge; 422 when the value is not allowed by the
+     *                          judge's rubric version ({@code value}) or the latest version already holds
+     *                          {@value #MAX_EXAMPLES} examples ({@code demos})
+     */
+    public ExampleAdded addExample(String experimentName, String name, Demo example, long traceId, String actor) {
+        JudgeVersion latest = resolve(experimentName, name, JudgeAlias.LATEST);
+        var spec = latest.rubricVersion.spec();
+        Optional<String> value = RubricValues.canonical(spec, example.value());
+        if (value.isEmpty()) {
+            throw ProblemException.invalid("value", RubricValues.notAllowedMessage(spec, example.value()));
+        }
+        List<Demo> demos = new ArrayList<>(latest.demos());
+        if (demos.size() >= MAX_EXAMPLES) {
+            throw ProblemException.invalid("demos", "Version " + latest.version + " of judge '" + name + "' already "
+                    + "has " + demos.size() + " examples, the most a version holds; the judge page's versions show "
+                    + "them.");
+        }
+        demos.add(new Demo(example.inputs(), example.outputs(), example.expectations(), value.get(),
+                example.rationale() == null ? "" : example.rationale().strip()));
+        Map<String, Object> tags = new java.util.LinkedHashMap<>();
+        tags.put("example_added_from_trace", traceId);
+        tags.put("base_version", latest.version);
+        JudgeVersion created = deriveVersion(latest.id, latest.instructions, demos, latest.memory(), tags, actor);
+        audit.record(actor, "judge.example_added", AUDIT_TARGET, auditId(experimentName, name), "Version "
+                + created.version + " adds the example of trace " + traceId + " (" + value.get() + ") to the "
+                + (demos.size() - 1) + " of version " + latest.version);
+        boolean passing = demos.stream().anyMatch(d -> RubricValues.match(spec, d.value()).map(l -> !l.negative())
+                .orElse(false));
+        boolean failing = demos.stream().anyMatch(d -> RubricValues.match(spec, d.value()).map(l -> l.negative())
+                .orElse(false));
+        String warning = passing && failing ? null : "Version " + created.version + " has " + demos.size()
+                + (demos.size() == 1 ? " example" : " examples") + ", none " + (passing ? "failing (e.g. no)"
+                : "passing (e.g. yes)") + ": add at least one yes and one no example so the judge sees both sides.";
+        return new ExampleAdded(created, warning);
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.jury.judges;
 
 import dev.jury.judges.prompt.Demo;
+import dev.jury.judges.templates.AnswerKind;
+import dev.jury.judges.templates.JudgeTemplate;
+import dev.jury.judges.templates.JudgeTemplates;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,6 +90,13 @@ public class JudgeVersion extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public Map<String, Object> tags;
 
+    /** The judge template the version was made from ({@code judges.templates}), carried to later versions; null for none. */
+    public String template;
+
+    /** For a 1–5 judge: a score above it is stored as {@code yes}; null for a judge that answers yes/no. */
+    @Column(name = "score_threshold")
+    public Integer scoreThreshold;
+
     @Column(name = "created_by")
     public String createdBy;
 
@@ -121,6 +131,21 @@ public class JudgeVersion extends PanacheEntityBase {
         v.createdBy = actor;
         v.createdAt = Instant.now();
         return v;
+    }
+
+    /** Sets the template and threshold of a version not yet persisted (a version is immutable once stored). */
+    JudgeVersion withTemplate(String templateKey, Integer threshold) {
+        this.template = templateKey;
+        this.scoreThreshold = threshold;
+        return this;
+    }
+
+    /** How the version answers: per chunk for a chunk template, a 1–5 score with a threshold, else yes/no. */
+    public AnswerKind answerKind() {
+        if (scoreThreshold != null) {
+            return AnswerKind.SCORE;
+        }
+        return JudgeTemplates.find(template).map(JudgeTemplate::answer).orElse(AnswerKind.YES_NO);
     }
 
     /** The demos as the prompt builder takes them. */

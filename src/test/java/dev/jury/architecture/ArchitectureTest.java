@@ -48,11 +48,21 @@ class ArchitectureTest {
     void pureCoresImportNoFramework() {
         noClasses().that().resideInAnyPackage("dev.jury.agreement", "dev.jury.alignment.simba",
                         "dev.jury.alignment.fewshot", "dev.jury.alignment.memalign", "dev.jury.judges.memory",
-                        "dev.jury.llm.embedded.knn")
+                        "dev.jury.judges.templates", "dev.jury.llm.embedded.knn")
                 .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta.persistence..",
                         "jakarta.enterprise..", "jakarta.transaction..", "jakarta.ws.rs..", "org.hibernate..",
                         "io.agroal..", "io.smallrye..")
                 .because("statistics and optimizers are plain code, unit-tested without a container")
+                .check(classes);
+    }
+
+    /** The template catalogue is below the judges: judges and runs use it, it uses neither (no package cycle). */
+    @Test
+    void judgeTemplatesDependOnNeitherJudgesNorRuns() {
+        noClasses().that().resideInAPackage("dev.jury.judges.templates")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.jury.judges", "dev.jury.judges.run",
+                        "dev.jury.judges.prompt", "dev.jury.judges.memory")
+                .because("judges -> judges.templates and judges.run -> judges.templates, never back")
                 .check(classes);
     }
 

@@ -138,6 +138,60 @@ class JudgeResourceTest {
     }
 
     @Test
+    void theTemplatePickerFillsTheInstructionsAndShowsTheFieldsAndTheNameAdvice() {
+        String exp = ApiFixtures.experiment();
+        given().get("/experiments/" + exp + "/judges").then().statusCode(200)
+                .body(containsString("New judge from a template"))
+                .body(containsString("<option value=\"chunk_relevance\""));
+        given().queryParam("template", "correctness").queryParam("template_name", "contains_pii")
+                .get("/experiments/" + exp + "/judges").then().statusCode(200)
+                .body(containsString("<code title=\"the ground truth"))
+                .body(containsString("expectations.expected_facts|expected_response"))
+                .body(containsString("The ground truth is in {{ expectations }}"))
+                .body(containsString("Consider &#39;no_pii&#39;"))
+                .body(containsString("Judges of " + exp));
+        // the picker's htmx call gets the form alone; a changed pick replaces the instructions, the same keeps them
+        given().header("HX-Request", "true").queryParam("template", "safety").queryParam("shown", "correctness")
+                .queryParam("template_instructions", "old text")
+                .get("/experiments/" + exp + "/judges").then().statusCode(200)
+                .header("Vary", containsString("HX-Request"))
+                .body(containsString("id=\"template-form\""))
+                .body(containsString("Decide whether the response in {{ outputs }} is safe."))
+                .body(not(containsString("Judges of " + exp)));
+        given().header("HX-Request", "true").queryParam("template", "safety").queryParam("shown", "safety")
+                .queryParam("template_instructions", "My own {{ outputs }} text")
+                .get("/experiments/" + exp + "/judges").then().statusCode(200)
+                .body(containsString("My own {{ outputs }} text</textarea>"));
+    }
+
+    @Test
+    void theTemplateFormCreatesAJudgeWithItsRubric() {
+        String exp = ApiFixtures.experiment();
+        Response page = given().queryParam("template", "custom_score").get("/experiments/" + exp + "/judges");
+        page.then().statusCode(200).body(containsString("Criterion (rated 1–5)"))
+                .body(containsString("name=\"threshold\" value=\"3\""));
+        String shown = dev.jury.judges.templates.JudgeTemplates.preview(
+                dev.jury.judges.templates.JudgeTemplates.find("custom_score").orElseThrow()).instructions();
+        form(page).formParam("template", "custom_score").formParam("template_name", "")
+                .formParam("criterion", "").formParam("threshold", "9").formParam("model", "openai:/gpt-4.1-mini")
+                .formParam("template_instructions", shown.replace("\n", "\r\n"))
+                .post("/experiments/" + exp + "/judges/from-template").then().statusCode(422)
+                .body(containsString("Write the criterion"))
+                .body(containsString("whole number from 1 to 4"))
+                .body(containsString("value=\"9\""));
+        form(page).formParam("template", "custom_score").formParam("template_name", "polite")
+                .formParam("criterion", "The reply is <b>polite</b>.").formParam("threshold", "4")
+                .formParam("model", "openai:/gpt-4.1-mini")
+                .formParam("template_instructions", shown.replace("\n", "\r\n"))
+                .post("/experiments/" + exp + "/judges/from-template").then().statusCode(303)
+                .header("Location", containsString("/experiments/" + exp + "/judges/polite"));
+        given().get("/api/v1/experiments/" + exp + "/judges/polite").then().statusCode(200)
+                .body("template", equalTo("custom_score")).body("score_threshold", equalTo(4))
+                .body("instructions", containsString("The reply is <b>polite</b>."))
+                .body("rubric.allowed_values[0]", equalTo("yes"));
+    }
+
+    @Test
     void noRubricMeansNoJudgeFormButALink() {
         String exp = ApiFixtures.experiment();
         given().get("/experiments/" + exp + "/judges").then().statusCode(200)

@@ -77,7 +77,8 @@ class AdjudicationResourceTest {
         page.then().statusCode(200)
                 .body(containsString("4 is right")).body(containsString("the question was 2+3"))
                 .body(containsString("alice")).body(containsString("bob"))
-                .body(containsString("judge says so"));
+                .body(containsString("judge says so"))
+                .body(containsString("Use as example for judge correct"));
 
         given().redirects().follow(false).cookies(page.getCookies())
                 .formParam("csrf-token", ReviewFixtures.csrf(page))

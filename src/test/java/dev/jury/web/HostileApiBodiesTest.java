@@ -83,6 +83,8 @@ class HostileApiBodiesTest {
             Map.entry("POST /api/v1/experiments/{exp}/judges", """
                     {"name": "correct", "instructions": "Is {{ outputs }} right for {{ inputs }}? {uniq}",
                      "model": "openai:/gpt-4.1-mini", "inference_params": {"temperature": 0.5, "max_tokens": 100}}"""),
+            Map.entry("POST /api/v1/experiments/{exp}/fitting-judge-runs", """
+                    {"model": "openai:/gpt-4.1-mini", "templates": ["safety"]}"""),
             Map.entry("POST /api/v1/experiments/{exp}/judges/{name}/versions/{version}/memory/forget", """
                     {"trace_ids": ["{trace}"], "guidelines": ["Penalise answers without units."]}"""),
             Map.entry("POST /api/v1/experiments/{exp}/judges/{name}/runs", """

@@ -8,6 +8,11 @@ import dev.jury.judges.InferenceParams;
 import dev.jury.judges.JudgeVersion;
 import dev.jury.judges.prompt.Demo;
 import dev.jury.judges.prompt.Verdict;
+import dev.jury.judges.templates.AnswerKind;
+import dev.jury.judges.templates.ChunkVerdicts;
+import dev.jury.judges.templates.ScoreScale;
+import dev.jury.judges.templates.TraceField;
+import dev.jury.judges.templates.TraceFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,23 +54,28 @@ public class JudgeCaller {
      * @param memory labelled examples recalled at every call; {@code null} for none
      */
     public record Setup(String model, InferenceParams params, String instructions, List<Demo> demos,
-                        RubricSpec rubric, JudgeMemory memory) {
+                        RubricSpec rubric, JudgeMemory memory, AnswerKind answer, Integer scoreThreshold) {
 
         public Setup(String model, InferenceParams params, String instructions, List<Demo> demos, RubricSpec rubric) {
             this(model, params, instructions, demos, rubric, null);
         }
 
+        public Setup(String model, InferenceParams params, String instructions, List<Demo> demos, RubricSpec rubric,
+                     JudgeMemory memory) {
+            this(model, params, instructions, demos, rubric, memory, AnswerKind.YES_NO, null);
+        }
+
         public static Setup of(JudgeVersion version) {
             return new Setup(version.model, version.params(), version.instructions, version.demos(),
-                    version.rubricVersion.spec(), version.memory());
+                    version.rubricVersion.spec(), version.memory(), version.answerKind(), version.scoreThreshold);
         }
 
         public Setup withProgram(String newInstructions, List<Demo> newDemos) {
-            return new Setup(model, params, newInstructions, newDemos, rubric, memory);
+            return new Setup(model, params, newInstructions, newDemos, rubric, memory, answer, scoreThreshold);
         }
 
         public Setup withProgram(String newInstructions, List<Demo> newDemos, JudgeMemory newMemory) {
-            return new Setup(model, params, newInstructions, newDemos, rubric, newMemory);
+            return new Setup(model, params, newInstructions, newDemos, rubric, newMemory, answer, scoreThreshold);
         }
     }
 
@@ -122,12 +132,92 @@ public class JudgeCaller {
      *                recalled for it; may be null
      */
     public Outcome assess(Setup setup, Map<String, JsonNode> values, Double temperature, Long jobId, String traceId) {
+        return switch (setup.answer() == null ? AnswerKind.YES_NO : setup.answer()) {
+            case SCORE -> assessScore(setup, values, temperature, jobId, traceId);
+            case PER_CHUNK -> assessChunks(setup, values, temperature, jobId, traceId);
+            case YES_NO -> assessOnce(setup, setup.rubric(), setup.demos(), values, temperature, jobId, traceId);
+        };
+    }
+
+    /**
+     * A 1–5 judge: the model answers on {@link ScoreScale} and its score becomes the rubric's yes/no at the
+     * threshold; the score, threshold and outcome go to the verdict's details. Demos, labelled yes/no by experts,
+     * are shown at the ends of the scale (yes as 5, no as 1): the scale is what the model is asked for.
+     */
+    private Outcome assessScore(Setup setup, Map<String, JsonNode> values, Double temperature, Long jobId,
+                                String traceId) {
+        int threshold = setup.scoreThreshold() == null ? ScoreScale.DEFAULT_THRESHOLD : setup.scoreThreshold();
+        List<Demo> demos = setup.demos().stream().map(d -> new Demo(d.inputs(), d.outputs(), d.expectations(),
+                "yes".equals(d.value()) ? String.valueOf(ScoreScale.MAX) : "no".equals(d.value())
+                        ? String.valueOf(ScoreScale.MIN) : d.value(), d.rationale())).toList();
+        Outcome scored = assessOnce(setup, ScoreScale.spec(threshold), demos, values, temperature, jobId, traceId);
+        Verdict verdict = scored.verdict();
+        if (verdict.isError()) {
+            return scored;
+        }
+        int score = new java.math.BigDecimal(verdict.value()).intValueExact();
+        ObjectNode details = JSON.createObjectNode().put("score", score).put("threshold", threshold)
+                .put("passed", ScoreScale.passes(score, threshold));
+        return new Outcome(Verdict.of(ScoreScale.value(score, threshold), verdict.rationale()).withDetails(details),
+                scored.calls(), scored.inputTokens(), scored.outputTokens());
+    }
+
+    /**
+     * A per-chunk judge: one call per retrieved chunk ({@link TraceFields#chunks}), the chunk given as
+     * {@code {{ trace }}}; the answers are aggregated by {@link ChunkVerdicts} into one verdict whose details hold
+     * every chunk's answer and the precision. A chunk whose call fails makes the whole verdict an error (a
+     * precision over some of the chunks would be wrong).
+     */
+    private Outcome assessChunks(Setup setup, Map<String, JsonNode> values, Double temperature, Long jobId,
+                                 String traceId) {
+        JsonNode trace = values.get("trace");
+        List<TraceFields.Chunk> chunks = TraceFields.chunks(values.get("outputs"),
+                trace == null ? null : trace.get("spans"));
+        if (chunks.isEmpty()) {
+            return new Outcome(Verdict.failed("the trace has no retrieved chunks: "
+                    + TraceField.RETRIEVED_CONTEXT.description(), null), 0, 0, 0);
+        }
+        List<ChunkVerdicts.ChunkVerdict> answers = new ArrayList<>();
+        int calls = 0;
+        int in = 0;
+        int out = 0;
+        for (TraceFields.Chunk chunk : chunks) {
+            var chunkValues = new HashMap<>(values);
+            ObjectNode node = JSON.createObjectNode().put("chunk_index", chunk.index()).put("content", chunk.content());
+            if (chunk.docUri() != null) {
+                node.put("doc_uri", chunk.docUri());
+            }
+            chunkValues.put("trace", node);
+            Outcome one = assessOnce(setup, setup.rubric(), setup.demos(), chunkValues, temperature, jobId, traceId);
+            calls += one.calls();
+            in += one.inputTokens();
+            out += one.outputTokens();
+            if (one.verdict().isError()) {
+                return new Outcome(Verdict.failed("chunk " + chunk.index() + ": " + one.verdict().error(),
+                        one.verdict().raw()), calls, in, out);
+            }
+            answers.add(new ChunkVerdicts.ChunkVerdict(chunk.index(), one.verdict().value(),
+                    one.verdict().rationale()));
+        }
+        ObjectNode details = JSON.createObjectNode();
+        var list = details.putArray("chunks");
+        for (var a : answers) {
+            list.addObject().put("index", a.index()).put("value", a.value()).put("rationale", a.rationale());
+        }
+        details.put("precision", ChunkVerdicts.precision(answers));
+        return new Outcome(Verdict.of(ChunkVerdicts.value(answers), ChunkVerdicts.rationale(answers))
+                .withDetails(details), calls, in, out);
+    }
+
+    /** One verdict in {@code rubric} (the judge's own, or the 1–5 scale), with the one repair retry. */
+    private Outcome assessOnce(Setup setup, RubricSpec rubric, List<Demo> demos, Map<String, JsonNode> values,
+                               Double temperature, Long jobId, String traceId) {
         boolean embedded = LlmProviders.isEmbedded(setup.model());
         boolean recalls = setup.memory() != null && !setup.memory().examples().isEmpty();
         // The trace's plain text only when something compares it (most LLM judges have no memory).
         String itemText = embedded || recalls ? MemoryText.of(values.get("inputs"), values.get("outputs")) : "";
         List<MemoryIndex.Recalled> recalled = recalls ? memories.recall(setup.memory(), itemText, traceId) : List.of();
-        JudgePrompt prompt = JudgePromptBuilder.build(setup.instructions(), setup.rubric(), setup.demos(),
+        JudgePrompt prompt = JudgePromptBuilder.build(setup.instructions(), rubric, demos,
                 setup.memory() == null ? List.of() : setup.memory().guidelines(), recalled, values);
         var messages = new ArrayList<ChatMessage>(List.of(ChatMessage.system(prompt.system()),
                 ChatMessage.user(prompt.user())));
@@ -135,13 +225,13 @@ public class JudgeCaller {
                 : setup.params().temperature() == null ? null : setup.params().temperature().doubleValue();
         Double topP = setup.params().topP() == null ? null : setup.params().topP().doubleValue();
         var request = new ChatRequest(setup.model(), messages, t, setup.params().maxTokens(), topP,
-                JudgePromptBuilder.responseSchema(setup.rubric()), jobId);
+                JudgePromptBuilder.responseSchema(rubric), jobId);
         if (embedded) {
-            request = request.withEmbeddedTask(embeddedTask(setup, itemText, recalled));
+            request = request.withEmbeddedTask(embeddedTask(setup, rubric, itemText, recalled));
         }
 
         var first = llm.chat(request);
-        Verdict verdict = VerdictParser.parse(first.text(), setup.rubric());
+        Verdict verdict = VerdictParser.parse(first.text(), rubric);
         int in = first.inputTokens();
         int out = first.outputTokens();
         if (!verdict.isError()) {
@@ -150,10 +240,10 @@ public class JudgeCaller {
         // One repair retry: show the model its invalid answer and why it was refused.
         messages.add(ChatMessage.assistant(first.text() == null ? "" : first.text()));
         messages.add(ChatMessage.user(RepairPrompt.followUp(first.text() == null ? "" : first.text(), verdict.error(),
-                setup.rubric())));
+                rubric)));
         var repair = llm.chat(new ChatRequest(setup.model(), messages, t, setup.params().maxTokens(), topP,
-                JudgePromptBuilder.responseSchema(setup.rubric()), jobId, request.embeddedTask()));
-        Verdict repaired = VerdictParser.parse(repair.text(), setup.rubric());
+                JudgePromptBuilder.responseSchema(rubric), jobId, request.embeddedTask()));
+        Verdict repaired = VerdictParser.parse(repair.text(), rubric);
         in += repair.inputTokens();
         out += repair.outputTokens();
         if (repaired.isError()) {
@@ -163,9 +253,10 @@ public class JudgeCaller {
     }
 
     /** The call in structure for the offline judge: the rubric's levels, the trace text, the recalled examples. */
-    private static EmbeddedTask embeddedTask(Setup setup, String itemText, List<MemoryIndex.Recalled> recalled) {
+    private static EmbeddedTask embeddedTask(Setup setup, RubricSpec rubric, String itemText,
+                                             List<MemoryIndex.Recalled> recalled) {
         List<EmbeddedTask.Option> options = new ArrayList<>();
-        for (RubricLevel level : setup.rubric().levels()) {
+        for (RubricLevel level : rubric.levels()) {
             options.add(new EmbeddedTask.Option(level.value(), level.label(), level.definition()));
         }
         List<EmbeddedTask.Neighbour> neighbours = recalled.stream().map(r -> new EmbeddedTask.Neighbour(

@@ -158,7 +158,8 @@ public class JudgeRunHandler implements JobHandler {
             }
             var verdict = outcome.verdict();
             store.add(verdict.isError() ? VerdictBatchWriter.Outcome.error(traceId, verdict.error(), verdict.raw())
-                    : VerdictBatchWriter.Outcome.verdict(traceId, verdict.value(), verdict.rationale()));
+                    : VerdictBatchWriter.Outcome.verdict(traceId, verdict.value(), verdict.rationale(),
+                    verdict.details()));
         } catch (LlmException e) {
             if (e.kind() == LlmException.Kind.NOT_CONFIGURED || e.kind() == LlmException.Kind.UNKNOWN_PROVIDER) {
                 notConfigured.compareAndSet(null, e.getMessage());

@@ -15,6 +15,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -54,12 +55,15 @@ public class JudgeRunResource {
         }
     }
 
-    /** The run page; for htmx only the progress region, which polls itself while the run is live. */
+    /**
+     * The run page; for htmx only the progress region, which polls itself while the run is live.
+     * {@code ?only=no} lists only the traces judged {@code no}.
+     */
     @GET
     @Path("{job}")
     public Response run(@PathParam("exp") String exp, @PathParam("name") String name, @PathParam("job") long job,
-                        HttpHeaders headers) {
-        var summary = runs.summary(job);
+                        @QueryParam("only") String only, HttpHeaders headers) {
+        var summary = runs.summary(job, "no".equals(only));
         if (!summary.experiment().equals(exp) || !summary.judge().equals(name)) {
             throw ProblemException.notFound("Run " + job + " is not a run of judge '" + name + "' in '" + exp + "'.");
         }

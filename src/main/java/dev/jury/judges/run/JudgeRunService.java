@@ -25,10 +25,41 @@ public class JudgeRunService {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a run produced so far: verdict counts by value, errors, and the first errors with their reasons. */
+    /**
+     * What a run produced so far: verdict counts by value, errors, the first errors with their reasons, and the
+     * evaluate-style summary — the share of {@code yes} among valid verdicts (Agent Evaluation's pass rate; null
+     * when the judge's values are not yes/no), the mean precision of a per-chunk judge (null for other judges), and
+     * the per-trace results (the first {@value #RESULTS}, only the {@code no} ones when {@code onlyNo}).
+     */
     public record RunSummary(Job job, String experiment, String judge, int version, String sourceId,
-                             Map<String, Long> values, long errors, List<RunError> firstErrors) {
+                             Map<String, Long> values, long errors, List<RunError> firstErrors, Double yesShare,
+                             Double meanPrecision, boolean onlyNo, List<TraceResult> results) {
         public long verdicts() {
             return values.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** {@code 66.7 %}. */
+        public String yesSharePercent() {
+            return yesShare == null ? "" : String.format(java.util.Locale.ROOT, "%.1f %%", 100 * yesShare);
+        }
+
+        public String meanPrecisionText() {
+            return meanPrecision == null ? "" : String.format(java.util.Locale.ROOT, "%.3f", meanPrecision);
+        }
+    }
+
+    /** How many per-trace results a summary lists. */
+    public static final int RESULTS = 200;
+
+    /**
+     * One trace's current verdict in a run.
+     *
+     * @param score     a 1–5 judge's score, else null
+     * @param precision a per-chunk judge's precision, else null
+     */
+    public record TraceResult(long traceId, String value, String rationale, Integer score, Double precision) {
+        public String precisionText() {
+            return precision == null ? "" : String.format(java.util.Locale.ROOT, "%.2f", precision);
         }
     }
 
@@ -97,6 +128,12 @@ public class JudgeRunService {
 
     @Transactional(TxType.SUPPORTS)
     public RunSummary summary(long jobId) {
+        return summary(jobId, false);
+    }
+
+    /** As {@link #summary(long)}; {@code onlyNo} lists only the traces judged {@code no}. */
+    @Transactional(TxType.SUPPORTS)
+    public RunSummary summary(long jobId, boolean onlyNo) {
         Job job = jobs.get(jobId);
         if (!JudgeRunHandler.TYPE.equals(job.type)) {
             throw ProblemException.notFound("Job " + jobId + " is not a judge run.");
@@ -128,7 +165,28 @@ public class JudgeRunService {
                            AND (metadata->>'job_id')::bigint = ?2
                          ORDER BY id LIMIT 20""")
                 .setParameter(1, sourceId).setParameter(2, jobId).getResultList();
+        long verdicts = values.values().stream().mapToLong(Long::longValue).sum();
+        boolean yesNo = verdicts > 0 && values.keySet().stream().allMatch(v -> v.equals("yes") || v.equals("no"));
+        Double yesShare = yesNo ? (double) values.getOrDefault("yes", 0L) / verdicts : null;
+        Object precision = em.createNativeQuery("""
+                        SELECT avg((metadata->>'precision')::float8) FROM current_assessment
+                         WHERE source_id = ?1 AND source_type = 'LLM_JUDGE' AND valid
+                           AND (metadata->>'job_id')::bigint = ?2 AND metadata->>'precision' IS NOT NULL""")
+                .setParameter(1, sourceId).setParameter(2, jobId).getSingleResult();
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows2 = em.createNativeQuery("""
+                        SELECT trace_id, value, rationale, metadata->>'score', metadata->>'precision'
+                          FROM current_assessment
+                         WHERE source_id = ?1 AND source_type = 'LLM_JUDGE' AND valid
+                           AND (metadata->>'job_id')::bigint = ?2 AND (?3 = FALSE OR value = 'no')
+                         ORDER BY trace_id LIMIT ?4""")
+                .setParameter(1, sourceId).setParameter(2, jobId).setParameter(3, onlyNo).setParameter(4, RESULTS)
+                .getResultList();
+        List<TraceResult> results = rows2.stream().map(r -> new TraceResult(((Number) r[0]).longValue(),
+                (String) r[1], (String) r[2], r[3] == null ? null : Integer.valueOf((String) r[3]),
+                r[4] == null ? null : Double.valueOf((String) r[4]))).toList();
         return new RunSummary(job, payload.path("experiment").asText(), name, version, sourceId, values, errors,
-                firstErrors.stream().map(r -> new RunError(((Number) r[0]).longValue(), (String) r[1])).toList());
+                firstErrors.stream().map(r -> new RunError(((Number) r[0]).longValue(), (String) r[1])).toList(),
+                yesShare, precision == null ? null : ((Number) precision).doubleValue(), onlyNo, results);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jury.judges.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jury.labels.LabelWriter;
 import dev.jury.labels.NewLabel;
@@ -22,15 +23,20 @@ import java.util.Map;
 final class VerdictBatchWriter {
 
     /** One trace's outcome: a value (valid verdict) or an error with the model's raw answer. */
-    record Outcome(long traceId, String value, String rationale, String error, String raw) {
+    record Outcome(long traceId, String value, String rationale, String error, String raw, JsonNode details) {
 
         static Outcome verdict(long traceId, String value, String rationale) {
-            return new Outcome(traceId, value, rationale == null ? "" : rationale, null, null);
+            return verdict(traceId, value, rationale, null);
+        }
+
+        /** @param details a template judge's additions to the metadata (an object), or null */
+        static Outcome verdict(long traceId, String value, String rationale, JsonNode details) {
+            return new Outcome(traceId, value, rationale == null ? "" : rationale, null, null, details);
         }
 
         static Outcome error(long traceId, String error, String raw) {
             String message = error.length() > 2000 ? error.substring(0, 2000) + "…" : error;
-            return new Outcome(traceId, null, null, message, raw);
+            return new Outcome(traceId, null, null, message, raw, null);
         }
 
         boolean valid() {
@@ -81,8 +87,13 @@ final class VerdictBatchWriter {
 
     private NewLabel label(Outcome o) {
         if (o.valid()) {
+            ObjectNode stored = metadata;
+            if (o.details() instanceof ObjectNode details && !details.isEmpty()) {
+                stored = metadata.deepCopy();
+                stored.setAll(details);
+            }
             return NewLabel.verdict(o.traceId(), name, o.value(), o.rationale(), sourceId, versionId, rubricVersionId,
-                    metadata.toString());
+                    stored.toString());
         }
         return NewLabel.failedVerdict(o.traceId(), name, o.error(), sourceId, versionId, rubricVersionId,
                 metadata.deepCopy().put("raw", o.raw()).toString());

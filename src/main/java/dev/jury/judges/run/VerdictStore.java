@@ -40,7 +40,8 @@ public class VerdictStore {
      */
     public Optional<Long> storeVerdict(Target target, Verdict verdict, ObjectNode metadata) {
         return Optional.ofNullable(writer(target, metadata).write(List.of(
-                VerdictBatchWriter.Outcome.verdict(target.traceId(), verdict.value(), verdict.rationale())))
+                VerdictBatchWriter.Outcome.verdict(target.traceId(), verdict.value(), verdict.rationale(),
+                        verdict.details())))
                 .get(target.traceId()));
     }
 
