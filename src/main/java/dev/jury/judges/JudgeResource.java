@@ -280,8 +280,9 @@ public class JudgeResource {
             form = templateForm(template, orEmpty(name), text, orEmpty(model), orEmpty(guidelines),
                     orEmpty(criterion), orEmpty(threshold), Map.of());
         }
-        return Response.ok(listPage(exp, JudgeForm.empty(), form, Htmx.isHtmx(headers)))
-                .header(HttpHeaders.VARY, Htmx.REQUEST).build();
+        TemplateForm picked = form;
+        return Htmx.page(headers, () -> listPage(exp, JudgeForm.empty(), picked, false),
+                () -> listPage(exp, JudgeForm.empty(), picked, true)).build();
     }
 
     /**

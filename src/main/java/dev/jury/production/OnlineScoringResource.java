@@ -73,8 +73,7 @@ public class OnlineScoringResource {
     @GET
     public Response page(@PathParam("exp") String exp, @PathParam("name") String name, @Context HttpHeaders headers) {
         Panel panel = panel(service.get(exp, name), null, Map.of(), null);
-        return Response.ok(Htmx.isHtmx(headers) ? Templates.page$panel(panel) : Templates.page(panel))
-                .header(HttpHeaders.VARY, Htmx.REQUEST).build();
+        return Htmx.page(headers, () -> Templates.page(panel), () -> Templates.page$panel(panel)).build();
     }
 
     /** The panel alone, for the judge page ({@code hx-get} into its online-scoring section). */
