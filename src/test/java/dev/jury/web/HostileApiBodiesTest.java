@@ -61,7 +61,7 @@ class HostileApiBodiesTest {
     /** Tables a request handler writes; background-only tables (job logs, LLM call log, caches) are left out. */
     private static final List<String> TABLES = List.of("experiment", "review_queue", "queue_member", "queue_item",
             "lease", "alignment_run", "trace_upload", "rubric", "rubric_version", "judge", "judge_version",
-            "judge_alias", "judge_alias_history", "trace", "assessment", "job");
+            "judge_alias", "judge_alias_history", "trace", "assessment", "job", "online_scoring");
 
     /**
      * A valid body per state-changing API route; {@link #NO_BODY} for a route that declares no body (it still gets the
@@ -83,6 +83,8 @@ class HostileApiBodiesTest {
             Map.entry("POST /api/v1/experiments/{exp}/judges", """
                     {"name": "correct", "instructions": "Is {{ outputs }} right for {{ inputs }}? {uniq}",
                      "model": "openai:/gpt-4.1-mini", "inference_params": {"temperature": 0.5, "max_tokens": 100}}"""),
+            Map.entry("PUT /api/v1/experiments/{exp}/judges/{name}/online-scoring", """
+                    {"enabled": false, "sample_rate": 0.5, "filter": "tags.env = 'prod'"}"""),
             Map.entry("POST /api/v1/experiments/{exp}/fitting-judge-runs", """
                     {"model": "openai:/gpt-4.1-mini", "templates": ["safety"]}"""),
             Map.entry("POST /api/v1/experiments/{exp}/judges/{name}/versions/{version}/memory/forget", """
