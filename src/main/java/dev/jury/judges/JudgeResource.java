@@ -7,7 +7,6 @@ import dev.jury.agreement.report.AgreementService;
 import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
 import dev.jury.rubrics.RubricService;
-import dev.jury.security.AuditEvent;
 import dev.jury.security.AuditLog;
 import dev.jury.security.CurrentUser;
 import dev.jury.security.Roles;
@@ -186,7 +185,7 @@ public class JudgeResource {
 
         static native TemplateInstance judge(Experiment experiment, Judge judge, List<VersionRow> versions,
                                              List<String> configuredProviders, JudgeForm form,
-                                             List<AuditEvent> audit, AgreementSummary agreement,
+                                             AuditLog.Trail audit, AgreementSummary agreement,
                                              Integer registered, List<JudgeAliasHistory> registry,
                                              OfflineNotice offline);
 
@@ -342,7 +341,7 @@ public class JudgeResource {
         OfflineNotice offline = rows.isEmpty() || !rows.get(0).offline() ? null
                 : new OfflineNotice(ModelUri.EMBEDDED, providers.configuredLlmProviders());
         return Templates.judge(experiment, judge, rows, providers.configuredProviders(), form,
-                audit.trail(JudgeService.AUDIT_TARGET, JudgeService.auditId(exp, name), AuditLog.PAGE), summary,
+                audit.page(JudgeService.AUDIT_TARGET, JudgeService.auditId(exp, name), null, AuditLog.PAGE), summary,
                 registered, JudgeAliasHistory.listFor(judge.id, JudgeAlias.REGISTERED), offline);
     }
 

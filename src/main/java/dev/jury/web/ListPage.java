@@ -4,14 +4,15 @@ import java.util.List;
 
 /**
  * One page of a long list on an HTML page (docs/performance.md "Page weight"): which rows it holds of how many, and
- * whether a "Load more" row follows. Pages are numbered from 1 in the query string ({@code ?page=2}), so that the
- * link works without JavaScript; htmx fetches the same address and appends the rows in place.
+ * whether a "Load more" row follows. The link names the next page in the query string — a page number
+ * ({@code ?page=2}) for lists computed in memory, a keyset cursor ({@code ?before=<id>}) for tables read newest first —
+ * so that it works without JavaScript; htmx fetches the same address and appends the rows in place.
  *
- * @param number the page, from 1
+ * @param offset rows before this page in the list's order
  * @param size   rows per page
  * @param total  rows in the whole list
  */
-public record ListPage(int number, int size, long total) {
+public record ListPage(long offset, int size, long total) {
 
     /** Rows per page of every paginated list: light at any size, long enough to scan. */
     public static final int SIZE = 50;
@@ -36,28 +37,33 @@ public record ListPage(int number, int size, long total) {
         throw new ProblemException(400, "Bad request", message, List.of(Problem.FieldError.field("page", message)));
     }
 
-    /** Rows before this page. */
-    public int offset() {
-        return (number - 1) * size;
+    /** Page {@code number} (from 1) of a list paged by number. */
+    public static ListPage numbered(int number, int size, long total) {
+        return new ListPage((long) (number - 1) * size, size, total);
+    }
+
+    /** This page's number, from 1 (for a list paged by number). */
+    public long number() {
+        return offset / size + 1;
     }
 
     /** The 1-based position of this page's first row (0 for an empty list). */
     public long from() {
-        return Math.min(offset() + 1L, total);
+        return Math.min(offset + 1, total);
     }
 
     /** The 1-based position of this page's last row: also how many rows "Load more" has shown so far. */
     public long through() {
-        return Math.min((long) offset() + size, total);
+        return Math.min(offset + size, total);
     }
 
     public boolean hasMore() {
         return through() < total;
     }
 
-    /** The page after this one. */
-    public int next() {
-        return number + 1;
+    /** The number of the page after this one (for a list paged by number). */
+    public long next() {
+        return number() + 1;
     }
 
     /** How many rows the next page holds. */
@@ -66,6 +72,6 @@ public record ListPage(int number, int size, long total) {
     }
 
     public boolean first() {
-        return number == 1;
+        return offset == 0;
     }
 }

@@ -141,7 +141,7 @@ public class AgreementResource {
                     AgreementQuery.parse(chosen, queue, rubricVersion, from, to, null, sort),
                     (number - 1) * ListPage.SIZE, ListPage.SIZE);
             var doc = AgreementDocument.of(result);
-            var shown = new ListPage(number, ListPage.SIZE, doc.disagreementsTotal());
+            var shown = ListPage.numbered(number, ListPage.SIZE, doc.disagreementsTotal());
             PageView view = view(experiment, rubrics, form, doc, shown, null, query, null);
             return Htmx.page(headers, () -> Templates.report(view), () -> Templates.report$disagreementRows(view))
                     .build();
