@@ -10,8 +10,8 @@ import java.util.Locale;
  * units where one judge (the report shows the latest version) differs from the consensus. Unit keys are trace ids
  * ({@code Long}), so "oldest" means the smallest id.
  *
- * <p>Only the first {@code limit} are ordered and returned, by sorting primitive ids: a large report can have a
- * hundred thousand disagreements, of which a page shows the first few hundred.
+ * <p>Only one page ({@code limit} units after {@code offset}) is returned, by sorting primitive ids: a large report
+ * can have a hundred thousand disagreements, of which a page shows fifty.
  */
 public final class DisagreementOrder {
 
@@ -44,7 +44,7 @@ public final class DisagreementOrder {
     }
 
     /**
-     * @param first the first units in the requested order, at most the limit
+     * @param first the requested page of units in the requested order, at most the limit
      * @param total every unit that is listed for either reason
      */
     public record Result(List<Listed> first, int total) {
@@ -59,6 +59,15 @@ public final class DisagreementOrder {
      * @param limit how many to return; the total counts them all
      */
     public static Result of(AgreementReport report, String judge, Sort sort, int limit) {
+        return of(report, judge, sort, 0, limit);
+    }
+
+    /**
+     * One page of the list: the units at positions {@code offset} to {@code offset + limit - 1} in the order.
+     *
+     * @param offset how many units in the order come before the page; past the end gives an empty page
+     */
+    public static Result of(AgreementReport report, String judge, Sort sort, int offset, int limit) {
         RatingTable table = report.table();
         Reason[] reason = new Reason[table.unitCount()];
         for (int u : report.unitsWithoutConsensus()) {
@@ -73,7 +82,7 @@ public final class DisagreementOrder {
         for (Reason r : reason) {
             total += r != null ? 1 : 0;
         }
-        int[] units = firstInOrder(table, reason, total, sort, Math.max(0, limit));
+        int[] units = pageInOrder(table, reason, total, sort, Math.max(0, offset), Math.max(0, limit));
         List<Listed> first = new ArrayList<>(units.length);
         for (int u : units) {
             first.add(new Listed(u, reason[u]));
@@ -81,7 +90,8 @@ public final class DisagreementOrder {
         return new Result(List.copyOf(first), total);
     }
 
-    private static int[] firstInOrder(RatingTable table, Reason[] listed, int total, Sort sort, int limit) {
+    private static int[] pageInOrder(RatingTable table, Reason[] listed, int total, Sort sort, int offset,
+                                     int limit) {
         long[] traces = new long[total];
         int n = 0;
         for (int u = 0; u < listed.length; u++) {
@@ -90,7 +100,8 @@ public final class DisagreementOrder {
             }
         }
         Arrays.sort(traces);
-        int take = Math.min(limit, total);
+        int skip = Math.min(offset, total);
+        int take = Math.min(limit, total - skip);
         int[] units = new int[take];
         if (sort == Sort.LABELS) {
             // Most labels first, oldest trace first among equals: a stable counting sort of the sorted traces by
@@ -109,15 +120,16 @@ public final class DisagreementOrder {
                 before[m] += before[m - 1];
             }
             for (int i = 0; i < total; i++) {
-                int at = before[most - ratings[i]]++;
-                if (at < take) {
+                int at = before[most - ratings[i]]++ - skip;
+                if (at >= 0 && at < take) {
                     units[at] = table.unitIndex(traces[i]);
                 }
             }
             return units;
         }
         for (int i = 0; i < take; i++) {
-            units[i] = table.unitIndex(sort == Sort.NEWEST ? traces[total - 1 - i] : traces[i]);
+            int position = skip + i;
+            units[i] = table.unitIndex(sort == Sort.NEWEST ? traces[total - 1 - position] : traces[position]);
         }
         return units;
     }

@@ -83,6 +83,24 @@ public class Job extends PanacheEntityBase {
         return query.page(0, limit).list();
     }
 
+    /**
+     * A page of jobs newest first, optionally of one type: the {@code limit} newest with an id below
+     * {@code before} ({@code null} = from the newest). A keyset read on the primary key (or {@code job_type_idx}),
+     * so a page costs the same however many jobs there are.
+     */
+    public static List<Job> listBefore(String type, Long before, int limit) {
+        boolean all = type == null || type.isBlank();
+        long below = before == null ? Long.MAX_VALUE : before;
+        var query = all ? find("id < ?1 order by id desc", below)
+                : find("type = ?1 and id < ?2 order by id desc", type, below);
+        return query.page(0, limit).list();
+    }
+
+    /** How many jobs there are (of one type, or all), and how many of those have an id of at least {@code from}. */
+    public static long countOf(String type, long from) {
+        return type == null || type.isBlank() ? count("id >= ?1", from) : count("type = ?1 and id >= ?2", type, from);
+    }
+
     public boolean isFinished() {
         return status.isFinished();
     }

@@ -2,6 +2,7 @@ package dev.jury.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.jury.web.ListPage;
 import dev.jury.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -110,6 +111,27 @@ public class JobService {
     @Transactional(TxType.SUPPORTS)
     public List<Job> listRecent(String type, int limit) {
         return Job.listRecent(type, Math.max(1, Math.min(limit, 500)));
+    }
+
+    /** One page of the jobs list, newest first, and where it stands in the whole list. */
+    public record JobPage(List<Job> jobs, ListPage page) {
+
+        /** The cursor of the next page: the id of this page's oldest job. */
+        public Long nextBefore() {
+            return jobs.isEmpty() ? null : jobs.get(jobs.size() - 1).id;
+        }
+    }
+
+    /**
+     * {@code size} jobs (of one type or all) older than job {@code before} ({@code null} = from the newest), with
+     * the total and how many newer ones come before the page, for "50 of 412 jobs" and "Load more".
+     */
+    @Transactional(TxType.SUPPORTS)
+    public JobPage page(String type, Long before, int size) {
+        List<Job> page = Job.listBefore(type, before, size);
+        long total = Job.countOf(type, 0);
+        long newer = before == null ? 0 : Job.countOf(type, before);
+        return new JobPage(page, new ListPage(newer, size, total));
     }
 
     /** The last {@code limit} log lines of a job, oldest first. */

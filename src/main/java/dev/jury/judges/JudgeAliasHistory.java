@@ -61,6 +61,20 @@ public class JudgeAliasHistory extends PanacheEntityBase {
     }
 
     /** The moves of one alias of a judge, newest first. */
+    /**
+     * The {@code limit} moves of one alias older than move {@code before} ({@code null} = from the newest), newest
+     * first: a keyset read on the id.
+     */
+    public static List<JudgeAliasHistory> listBefore(long judgeId, String alias, Long before, int limit) {
+        return find("judgeId = ?1 and alias = ?2 and id < ?3 order by id desc", judgeId, alias,
+                before == null ? Long.MAX_VALUE : before).page(0, limit).list();
+    }
+
+    /** How many moves of one alias have an id of at least {@code from} (0: all of them). */
+    public static long countFrom(long judgeId, String alias, long from) {
+        return count("judgeId = ?1 and alias = ?2 and id >= ?3", judgeId, alias, from);
+    }
+
     public static List<JudgeAliasHistory> listFor(long judgeId, String alias) {
         return list("judgeId = ?1 and alias = ?2 order by id desc", judgeId, alias);
     }

@@ -7,7 +7,6 @@ import dev.jury.agreement.report.AgreementService;
 import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
 import dev.jury.rubrics.RubricService;
-import dev.jury.security.AuditEvent;
 import dev.jury.security.AuditLog;
 import dev.jury.security.CurrentUser;
 import dev.jury.security.Roles;
@@ -18,6 +17,7 @@ import dev.jury.judges.templates.ScoreScale;
 import dev.jury.judges.templates.TemplateParams;
 import dev.jury.web.Flash;
 import dev.jury.web.Htmx;
+import dev.jury.web.ListPage;
 import dev.jury.web.Problem;
 import dev.jury.web.ProblemException;
 import io.quarkus.qute.CheckedTemplate;
@@ -33,9 +33,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestQuery;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -248,9 +251,16 @@ public class JudgeResource {
 
         static native TemplateInstance judge(Experiment experiment, Judge judge, List<VersionRow> versions,
                                              List<String> configuredProviders, JudgeForm form,
-                                             List<AuditEvent> audit, AgreementSummary agreement,
-                                             Integer registered, List<JudgeAliasHistory> registry,
+                                             AuditLog.Trail audit, AgreementSummary agreement,
+                                             Integer registered, RegistryHistory registry,
                                              OfflineNotice offline);
+
+        /** The registry history after one move, as a page of its own (the "Load more" link without JavaScript). */
+        static native TemplateInstance registryHistory(Experiment experiment, Judge judge, RegistryHistory registry);
+
+        /** One page of registry moves and the "Load more" item after them, which htmx appends in place. */
+        static native TemplateInstance registryHistory$entries(Experiment experiment, Judge judge,
+                                                               RegistryHistory registry);
 
         static native TemplateInstance version(Experiment experiment, JudgeVersion version, List<String> aliases,
                                                String params, String tags, List<JudgeVersionView.DemoView> demos,
@@ -358,6 +368,46 @@ public class JudgeResource {
         }
     }
 
+    /**
+     * One page of the registered alias's history, newest first.
+     *
+     * @param nextHref the next page's address ({@code null} on the last)
+     */
+    public record RegistryHistory(List<JudgeAliasHistory> entries, ListPage page, String nextHref) {
+    }
+
+    /** The registry history after move {@code before}: the rows htmx appends on the judge page, or a page. */
+    @GET
+    @Path("{name}/registry-history")
+    public Response registryHistory(@PathParam("exp") String exp, @PathParam("name") String name,
+                                    @RestQuery String before, @Context HttpHeaders headers) {
+        Experiment experiment = experiments.get(exp);
+        Judge judge = judges.judge(exp, name);
+        Long cursor = null;
+        if (before != null && !before.isBlank()) {
+            String text = before.strip();
+            if (!text.matches("[0-9]{1,18}") || Long.parseLong(text) == 0) {
+                String message = "'before' must be the id of a registry move from a \"Load more\" link.";
+                throw new ProblemException(400, "Bad request", message,
+                        List.of(Problem.FieldError.field("before", message)));
+            }
+            cursor = Long.parseLong(text);
+        }
+        RegistryHistory history = registryHistory(exp, judge, cursor);
+        return Htmx.page(headers, () -> Templates.registryHistory(experiment, judge, history),
+                () -> Templates.registryHistory$entries(experiment, judge, history)).build();
+    }
+
+    private static RegistryHistory registryHistory(String exp, Judge judge, Long before) {
+        List<JudgeAliasHistory> entries = JudgeAliasHistory.listBefore(judge.id, JudgeAlias.REGISTERED, before,
+                ListPage.SIZE);
+        var page = new ListPage(before == null ? 0 : JudgeAliasHistory.countFrom(judge.id, JudgeAlias.REGISTERED,
+                before), ListPage.SIZE, JudgeAliasHistory.countFrom(judge.id, JudgeAlias.REGISTERED, 0));
+        String next = page.hasMore() && !entries.isEmpty() ? "/experiments/" + exp + "/judges/" + judge.name
+                + "/registry-history?before=" + entries.get(entries.size() - 1).id : null;
+        return new RegistryHistory(entries, page, next);
+    }
+
     @GET
     @Path("{name}")
     public TemplateInstance judge(@PathParam("exp") String exp, @PathParam("name") String name) {
@@ -456,8 +506,9 @@ public class JudgeResource {
         AgreementDocument doc = null;
         String error = null;
         try {
+            // The page shows the headline and each version against the consensus, no disagreement rows: build none.
             doc = AgreementDocument.of(agreement.report(exp, new AgreementQuery(name, null, null, null, null, null,
-                    null)));
+                    null), 0, 0));
         } catch (ProblemException e) {
             error = e.getMessage(); // the page still shows everything else
         }
@@ -481,8 +532,8 @@ public class JudgeResource {
         OfflineNotice offline = rows.isEmpty() || !rows.get(0).offline() ? null
                 : new OfflineNotice(ModelUri.EMBEDDED, providers.configuredLlmProviders());
         return Templates.judge(experiment, judge, rows, providers.configuredProviders(), form,
-                audit.trail(JudgeService.AUDIT_TARGET, JudgeService.auditId(exp, name), AuditLog.PAGE), summary,
-                registered, JudgeAliasHistory.listFor(judge.id, JudgeAlias.REGISTERED), offline);
+                audit.page(JudgeService.AUDIT_TARGET, JudgeService.auditId(exp, name), null, AuditLog.PAGE), summary,
+                registered, registryHistory(exp, judge, null), offline);
     }
 
     /** {@code registered → v2}, {@code latest → v3}. */

@@ -1,7 +1,6 @@
 package dev.jury.review;
 
 import dev.jury.experiments.Experiment;
-import dev.jury.security.AuditEvent;
 import dev.jury.security.AuditLog;
 import dev.jury.security.CurrentUser;
 import dev.jury.security.Roles;
@@ -55,7 +54,7 @@ public class QueueResource {
 
     /** What the queue page shows around the live region. */
     public record QueuePage(ReviewQueue queue, Experiment experiment, int rubricVersion, List<String> members,
-                            List<String> addable, String memberError, String typedMembers, List<AuditEvent> audit) {
+                            List<String> addable, String memberError, String typedMembers, AuditLog.Trail audit) {
         public String poolText() {
             if (queue.poolFilter == null || queue.poolFilter.isEmpty()) {
                 return "all traces of the experiment";
@@ -183,6 +182,6 @@ public class QueueResource {
         List<String> members = QueueMember.listForQueue(queue.id).stream().map(m -> m.username).toList();
         List<String> addable = knownReviewers().stream().filter(u -> !members.contains(u)).toList();
         return new QueuePage(queue, experiment, queues.rubric(queue).version, members, addable, memberError,
-                typedMembers, audit.trail("review_queue", String.valueOf(queue.id), AuditLog.PAGE));
+                typedMembers, audit.page("review_queue", String.valueOf(queue.id), null, AuditLog.PAGE));
     }
 }

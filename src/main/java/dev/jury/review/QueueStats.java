@@ -38,12 +38,20 @@ public class QueueStats {
     public record Disagreement(long itemId, long traceId, long labels) {
     }
 
+    /**
+     * @param disagreements      the first {@link #DISAGREEMENTS_SHOWN} items without a consensus, highest priority
+     *                           first (the page's live region, refreshed every few seconds, stays light)
+     * @param disagreementsTotal every item without a consensus
+     */
     public record Overview(long complete, long size, long labels, long liveLeases, Balance balance,
-                           List<ReviewerStats> reviewers, List<Disagreement> disagreements) {
+                           List<ReviewerStats> reviewers, List<Disagreement> disagreements, long disagreementsTotal) {
         public int percent() {
             return size == 0 ? 0 : (int) Math.min(100, Math.round(100.0 * complete / size));
         }
     }
+
+    /** Items without a consensus listed on the queue page; the agreement report pages through all of them. */
+    public static final int DISAGREEMENTS_SHOWN = 50;
 
     @Inject
     EntityManager em;
@@ -54,7 +62,8 @@ public class QueueStats {
                                count(*) FILTER (WHERE predicted = 'NEGATIVE'),
                                count(*) FILTER (WHERE predicted = 'POSITIVE'),
                                (SELECT count(*) FROM lease WHERE queue_id = ?1 AND status = 'SUBMITTED'),
-                               (SELECT count(*) FROM lease WHERE queue_id = ?1 AND status = 'LEASED' AND expires_at > now())
+                               (SELECT count(*) FROM lease WHERE queue_id = ?1 AND status = 'LEASED' AND expires_at > now()),
+                               count(*) FILTER (WHERE consensus = 'NONE')
                           FROM queue_item WHERE queue_id = ?1""")
                 .setParameter(1, queue.id).getSingleResult();
         Object[] live = (Object[]) em.createNativeQuery(
@@ -62,7 +71,7 @@ public class QueueStats {
                 .setParameter(1, queue.id).getSingleResult();
         var balance = new Balance(n(live[0]), n(live[1]), n(counts[1]), n(counts[2]), queue.size);
         return new Overview(n(counts[0]), queue.size, n(counts[3]), n(counts[4]), balance, reviewers(queue),
-                disagreements(queue));
+                disagreements(queue), n(counts[5]));
     }
 
     @SuppressWarnings("unchecked")
@@ -89,8 +98,8 @@ public class QueueStats {
         List<Object[]> rows = em.createNativeQuery("""
                         SELECT i.id, i.trace_id, i.completed FROM queue_item i
                          WHERE i.queue_id = ?1 AND i.consensus = 'NONE'
-                         ORDER BY i.priority DESC LIMIT 500""")
-                .setParameter(1, queue.id).getResultList();
+                         ORDER BY i.priority DESC LIMIT ?2""")
+                .setParameter(1, queue.id).setParameter(2, DISAGREEMENTS_SHOWN).getResultList();
         return rows.stream().map(r -> new Disagreement(n(r[0]), n(r[1]), n(r[2]))).toList();
     }
 

@@ -62,7 +62,7 @@ public class ReviewApi {
             var experiment = dev.jury.experiments.Experiment.<dev.jury.experiments.Experiment>findById(queue.experimentId);
             return new AdminView(queue.id, queue.name, experiment.name, queue.judgeName, queue.status, queue.size,
                     queue.reviewersPerItem, queue.balanceTarget.doubleValue(), queue.blind, queue.balance,
-                    o.complete(), o.labels(), o.balance(), o.reviewers(), o.disagreements().size(),
+                    o.complete(), o.labels(), o.balance(), o.reviewers(), o.disagreementsTotal(),
                     QueueMember.listForQueue(id).stream().map(m -> m.username).toList());
         }
         var queue = queues.getForMember(id, user.username());

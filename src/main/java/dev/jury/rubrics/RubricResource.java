@@ -3,7 +3,6 @@ package dev.jury.rubrics;
 import dev.jury.experiments.Experiment;
 import dev.jury.experiments.ExperimentService;
 import dev.jury.labels.LabelNames;
-import dev.jury.security.AuditEvent;
 import dev.jury.security.AuditLog;
 import dev.jury.security.CurrentUser;
 import dev.jury.security.Roles;
@@ -112,7 +111,7 @@ public class RubricResource {
         static native TemplateInstance list(Experiment experiment, List<RubricVersion> rubrics, NewRubricForm form);
 
         static native TemplateInstance editor(Experiment experiment, EditorForm form, RubricVersion current,
-                                              List<RubricVersion> versions, List<AuditEvent> audit);
+                                              List<RubricVersion> versions, AuditLog.Trail audit);
 
         static native TemplateInstance editor$levels(EditorForm form);
 
@@ -140,7 +139,7 @@ public class RubricResource {
             return Flash.redirect(editorPath(exp, typed), "Rubric '" + typed + "' already exists; edit it here.");
         }
         var form = starter(exp, typed, kind);
-        return Response.ok(Templates.editor(experiment, form, null, List.of(), List.of())).build();
+        return Response.ok(Templates.editor(experiment, form, null, List.of(), AuditLog.Trail.none())).build();
     }
 
     /** Saves the editor of a new rubric (the name is a form field). */
@@ -232,7 +231,7 @@ public class RubricResource {
 
     private TemplateInstance pageFor(Experiment experiment, EditorForm form, boolean isNew, String exp, String name) {
         if (isNew) {
-            return Templates.editor(experiment, form, null, List.of(), List.of());
+            return Templates.editor(experiment, form, null, List.of(), AuditLog.Trail.none());
         }
         return page(experiment, form, rubrics.current(exp, name));
     }
@@ -240,7 +239,8 @@ public class RubricResource {
     private TemplateInstance page(Experiment experiment, EditorForm form, RubricVersion current) {
         String name = current.rubric.name;
         return Templates.editor(experiment, form, current, rubrics.versions(experiment.name, name),
-                audit.trail(RubricService.AUDIT_TARGET, RubricService.auditId(experiment.name, name), AuditLog.PAGE));
+                audit.page(RubricService.AUDIT_TARGET, RubricService.auditId(experiment.name, name), null,
+                        AuditLog.PAGE));
     }
 
     /** The editor prefilled with a stored version. */

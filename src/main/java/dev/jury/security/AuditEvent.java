@@ -52,6 +52,27 @@ public class AuditEvent extends PanacheEntityBase {
     }
 
     /** The newest {@code limit} events about one thing, newest first. */
+    /**
+     * The {@code limit} events about one thing that come after event {@code before} in the trail's order (newest
+     * first, by time then id): a keyset read on {@code audit_event_target_idx}.
+     */
+    public static List<AuditEvent> listAfter(String targetType, String targetId, AuditEvent before, int limit) {
+        return find("targetType = ?1 and targetId = ?2 and (createdAt < ?3 or (createdAt = ?3 and id < ?4)) "
+                + "order by createdAt desc, id desc", targetType, targetId, before.createdAt, before.id)
+                .page(0, limit).list();
+    }
+
+    /** How many events there are about one thing. */
+    public static long countFor(String targetType, String targetId) {
+        return count("targetType = ?1 and targetId = ?2", targetType, targetId);
+    }
+
+    /** How many events about one thing come before {@code event} in the trail's order, and it itself. */
+    public static long countThrough(String targetType, String targetId, AuditEvent event) {
+        return count("targetType = ?1 and targetId = ?2 and (createdAt > ?3 or (createdAt = ?3 and id >= ?4))",
+                targetType, targetId, event.createdAt, event.id);
+    }
+
     public static List<AuditEvent> listFor(String targetType, String targetId, int limit) {
         return find("targetType = ?1 and targetId = ?2 order by createdAt desc, id desc", targetType, targetId)
                 .page(0, limit).list();

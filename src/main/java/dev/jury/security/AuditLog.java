@@ -1,9 +1,13 @@
 package dev.jury.security;
 
+import dev.jury.web.ListPage;
+import dev.jury.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -14,8 +18,8 @@ import java.util.List;
 @ApplicationScoped
 public class AuditLog {
 
-    /** How many events a page shows by default. */
-    public static final int PAGE = 50;
+    /** How many events a page shows at a time. */
+    public static final int PAGE = ListPage.SIZE;
 
     static final int MAX_DETAIL = 4000;
 
@@ -38,6 +42,49 @@ public class AuditLog {
                 text);
         event.persist();
         return event;
+    }
+
+    /**
+     * One page of the trail about one thing, newest first, for a page's audit panel and its "Load more".
+     *
+     * @param nextHref the address of the next page ({@code null} on the last)
+     */
+    public record Trail(List<AuditEvent> events, ListPage page, String nextHref) {
+
+        /** The trail of a thing not saved yet. */
+        public static Trail none() {
+            return new Trail(List.of(), new ListPage(0, PAGE, 0), null);
+        }
+    }
+
+    /**
+     * {@code size} events about one thing after event {@code before} in the trail's order ({@code null} = from the
+     * newest). An event id that is not about this thing is a 404, so the cursor cannot read another thing's trail.
+     */
+    @Transactional(TxType.SUPPORTS)
+    public Trail page(String targetType, String targetId, Long before, int size) {
+        long total = AuditEvent.countFor(targetType, targetId);
+        List<AuditEvent> events;
+        long newer = 0;
+        if (before == null) {
+            events = AuditEvent.listFor(targetType, targetId, size);
+        } else {
+            AuditEvent cursor = AuditEvent.<AuditEvent>findByIdOptional(before)
+                    .filter(e -> e.targetType.equals(targetType) && e.targetId.equals(targetId))
+                    .orElseThrow(() -> ProblemException.notFound("No audit event " + before + " about " + targetType
+                            + " '" + targetId + "'."));
+            events = AuditEvent.listAfter(targetType, targetId, cursor, size);
+            newer = AuditEvent.countThrough(targetType, targetId, cursor);
+        }
+        var page = new ListPage(newer, size, total);
+        String next = page.hasMore() && !events.isEmpty()
+                ? "/audit?target_type=" + encode(targetType) + "&target_id=" + encode(targetId) + "&before="
+                + events.get(events.size() - 1).id : null;
+        return new Trail(events, page, next);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /** The newest {@code limit} events about one thing, newest first. */

@@ -87,6 +87,24 @@ class DisagreementOrderTest {
     }
 
     @Test
+    void anOffsetGivesTheNextPageInEveryOrderAndPastTheEndNothing() {
+        AgreementReport report = report();
+
+        var byLabels = DisagreementOrder.of(report, "judge:q@v2", DisagreementOrder.Sort.LABELS, 1, 2);
+        var newest = DisagreementOrder.of(report, "judge:q@v2", DisagreementOrder.Sort.NEWEST, 2, 2);
+        var oldest = DisagreementOrder.of(report, "judge:q@v2", DisagreementOrder.Sort.TRACE, 3, 2);
+        var past = DisagreementOrder.of(report, "judge:q@v2", DisagreementOrder.Sort.TRACE, 9, 2);
+
+        assertEquals(List.of(10L, 50L), traces(report, byLabels));
+        assertEquals(List.of(20L, 10L), traces(report, newest));
+        assertEquals(List.of(50L), traces(report, oldest));
+        assertEquals(List.of(), past.first());
+        assertEquals(4, past.total());
+        assertEquals(DisagreementOrder.Reason.NO_CONSENSUS,
+                DisagreementOrder.of(report, "judge:q@v2", DisagreementOrder.Sort.LABELS, 0, 1).first().get(0).reason());
+    }
+
+    @Test
     void withoutAJudgeOnlyTracesWithoutAConsensusAreListed() {
         AgreementReport report = report();
 

@@ -2,17 +2,26 @@ package dev.jury.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @TestSecurity(user = "admin", roles = {"admin", "reviewer"})
@@ -23,6 +32,59 @@ class JobResourceTest {
 
     @Inject
     JobService jobs;
+
+    /** 120 finished jobs of a type of their own, inserted as rows (a worker would pick up queued ones). */
+    private static List<Long> finishedJobs(String type) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                ids.add(((Number) Panache.getEntityManager().createNativeQuery("INSERT INTO job (type, status, "
+                                + "created_by) VALUES (?1, 'SUCCEEDED', 'admin') RETURNING id")
+                        .setParameter(1, type).getSingleResult()).longValue());
+            }
+            return ids;
+        });
+    }
+
+    private static List<Long> listedJobs(String html) {
+        List<Long> ids = new ArrayList<>();
+        Matcher m = Pattern.compile("<a href=\"/jobs/(\\d+)\">").matcher(html);
+        while (m.find()) {
+            ids.add(Long.parseLong(m.group(1)));
+        }
+        return ids;
+    }
+
+    @Test
+    void jobsListShowsTheNewestFiftyAndLoadMoreAppendsOlderOnesUntilTheLast() {
+        String type = "test-page-" + System.nanoTime();
+        List<Long> newest = new ArrayList<>(finishedJobs(type));
+        Collections.reverse(newest);
+
+        String first = given().queryParam("type", type).get("/jobs").then().statusCode(200)
+                .header("Vary", containsString("HX-Request")).extract().asString();
+        assertEquals(newest.subList(0, 50), listedJobs(first));
+        assertTrue(first.contains("50 of 120 jobs"), first);
+        String next = "/jobs?type=" + type + "&amp;before=" + newest.get(49);
+        assertTrue(first.contains("href=\"" + next + "#jobs-title\""), "a link that works without JavaScript");
+        assertTrue(first.contains("hx-get=\"" + next + "\""), first);
+
+        String second = given().header("HX-Request", "true").queryParam("type", type)
+                .queryParam("before", newest.get(49)).get("/jobs").then().statusCode(200).extract().asString();
+        assertFalse(second.contains("<html"), "a fragment, not the page");
+        assertEquals(newest.subList(50, 100), listedJobs(second));
+        assertTrue(second.contains("100 of 120 jobs"), second);
+        assertTrue(second.contains("before=" + newest.get(99)));
+
+        String last = given().queryParam("type", type).queryParam("before", newest.get(99)).get("/jobs")
+                .then().statusCode(200).extract().asString();
+        assertTrue(last.contains("<html"), "without htmx the link opens the whole page");
+        assertEquals(newest.subList(100, 120), listedJobs(last));
+        assertTrue(last.contains("120 of 120 jobs"));
+        assertFalse(last.contains("Load more"), "the last page has no link");
+
+        given().queryParam("before", "soon").get("/jobs").then().statusCode(400);
+    }
 
     @Test
     void finishedJobPageShowsProgressTimingsAndLogWithoutPolling() throws Exception {

@@ -2,6 +2,8 @@ package dev.jury.judges;
 
 import dev.jury.judges.prompt.Demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import jakarta.inject.Inject;
@@ -9,14 +11,19 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @TestSecurity(user = "admin", roles = {"admin", "reviewer"})
@@ -33,6 +40,60 @@ class JudgeResourceTest {
             throw new AssertionError("no CSRF token in page");
         }
         return given().redirects().follow(false).cookies(page.getCookies()).formParam("csrf-token", matcher.group(1));
+    }
+
+    private static List<Integer> listedMoves(String html) {
+        List<Integer> moves = new ArrayList<>();
+        Matcher m = Pattern.compile("<strong>mover-(\\d+)</strong>").matcher(html);
+        while (m.find()) {
+            moves.add(Integer.parseInt(m.group(1)));
+        }
+        return moves;
+    }
+
+    private static List<Integer> descending(int from, int to) {
+        List<Integer> numbers = new ArrayList<>();
+        for (int n = from; n >= to; n--) {
+            numbers.add(n);
+        }
+        return numbers;
+    }
+
+    @Test
+    void registryHistoryShowsTheNewestFiftyAndLoadMoreAppendsOlderMovesUntilTheLast() {
+        String exp = ApiFixtures.experiment();
+        ApiFixtures.judge(exp, "quality");
+        QuarkusTransaction.requiringNew().run(() -> Panache.getEntityManager().createNativeQuery("""
+                        INSERT INTO judge_alias_history (judge_id, alias, to_version, set_by)
+                        SELECT j.id, 'registered', 1, 'mover-' || g FROM judge j JOIN experiment e
+                            ON e.id = j.experiment_id, generate_series(1, 120) g
+                        WHERE e.name = ?1 AND j.name = 'quality' ORDER BY g""")
+                .setParameter(1, exp).executeUpdate());
+
+        String page = given().get("/experiments/" + exp + "/judges/quality").then().statusCode(200).extract()
+                .asString();
+        assertEquals(descending(120, 71), listedMoves(page));
+        assertTrue(page.contains("50 of 120 moves"), page);
+        Matcher next = Pattern.compile("hx-get=\"(/experiments/[^\"]+/registry-history\\?before=\\d+)\"")
+                .matcher(page);
+        assertTrue(next.find(), "a Load more link");
+        assertTrue(page.contains("href=\"" + next.group(1) + "#registry-title\""), "it works without JavaScript");
+
+        String second = given().header("HX-Request", "true").get(next.group(1)).then().statusCode(200)
+                .header("Vary", containsString("HX-Request")).extract().asString();
+        assertFalse(second.contains("<html"), "a fragment, not the page");
+        assertEquals(descending(70, 21), listedMoves(second));
+        assertTrue(second.contains("100 of 120 moves"));
+        Matcher last = Pattern.compile("hx-get=\"([^\"]+)\"").matcher(second);
+        assertTrue(last.find());
+
+        String third = given().get(last.group(1)).then().statusCode(200).extract().asString();
+        assertTrue(third.contains("<html"), "without htmx the link opens a page");
+        assertEquals(descending(20, 1), listedMoves(third));
+        assertTrue(third.contains("120 of 120 moves"));
+        assertFalse(third.contains("Load more"), "the last page has no link");
+
+        given().get("/experiments/" + exp + "/judges/quality/registry-history?before=x").then().statusCode(400);
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.jury.review;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.response.Response;
@@ -174,6 +176,26 @@ class QueueResourceTest {
         assertFalse(QueueMember.isMember(queue.id, "dave"));
         given().get("/queues/" + queue.id).then().body(containsString("queue.member_removed"))
                 .body(containsString("erin"));
+    }
+
+    @Test
+    void theLiveRegionListsTheFirstFiftyDisagreementsAndCountsAllOfThem() throws SQLException {
+        experiment = fixtures.experiment();
+        fixtures.traces(experiment, 30, 40);
+        var queue = fixtures.queue(experiment, 60, 2, true, List.of("alice"));
+        QuarkusTransaction.requiringNew().run(() -> Panache.getEntityManager().createNativeQuery(
+                        "UPDATE queue_item SET completed = 2, is_full = TRUE, consensus = 'NONE' WHERE queue_id = ?1")
+                .setParameter(1, queue.id).executeUpdate());
+
+        String live = given().header("HX-Request", "true").get("/queues/" + queue.id).then().statusCode(200)
+                .extract().asString();
+        assertTrue(live.contains("In disagreement (60)"), live);
+        assertEquals(50, live.split("/adjudicate\\?name=").length - 1, "the first fifty are listed");
+        assertTrue(live.contains("50 of 60, highest priority first"));
+        assertTrue(live.contains("href=\"/experiments/" + experiment + "/agreement?queue=" + queue.id
+                + "#disagreements\""), "the rest are paged in the agreement report");
+        given().get("/api/v1/queues/" + queue.id).then().statusCode(200)
+                .body("disagreements", org.hamcrest.Matchers.equalTo(60));
     }
 
     @Test

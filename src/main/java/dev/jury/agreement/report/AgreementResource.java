@@ -7,6 +7,8 @@ import dev.jury.review.ReviewQueue;
 import dev.jury.rubrics.Rubric;
 import dev.jury.rubrics.RubricVersion;
 import dev.jury.security.Roles;
+import dev.jury.web.Htmx;
+import dev.jury.web.ListPage;
 import dev.jury.web.ProblemException;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -16,6 +18,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -74,8 +77,8 @@ public class AgreementResource {
 
     public record PageView(Experiment experiment, Form form, List<Choice> names, List<Choice> queues,
                            List<Choice> versions, AgreementDocument doc, SvgCharts.HeatMap heatMap,
-                           List<JudgeView> judges, List<DisagreementView> disagreements, String fleissBand,
-                           String error, String query, String hint) {
+                           List<JudgeView> judges, List<DisagreementView> disagreements, ListPage disagreementPage,
+                           String fleissBand, String error, String query, String hint) {
 
         public String kappaSource() {
             return Interpretation.LANDIS_KOCH_SOURCE;
@@ -90,11 +93,25 @@ public class AgreementResource {
             return "/experiments/" + experiment.name + "/agreement?" + query
                     + (query.isEmpty() ? "" : "&") + "sort=" + sort;
         }
+
+        /** The next page of disagreements in the same order ("Load more"). */
+        public String nextDisagreementsHref() {
+            return sortHref(form.sort() == null || form.sort().isBlank() ? "trace" : form.sort().strip())
+                    + "&page=" + disagreementPage.next();
+        }
+
+        /** The first page of disagreements, for a page opened further down without JavaScript. */
+        public String firstDisagreementsHref() {
+            return sortHref(form.sort() == null || form.sort().isBlank() ? "trace" : form.sort().strip());
+        }
     }
 
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance report(PageView view);
+
+        /** One page of disagreement rows and the "Load more" row after them, which htmx appends in place. */
+        static native TemplateInstance report$disagreementRows(PageView view);
     }
 
     @GET
@@ -102,7 +119,8 @@ public class AgreementResource {
     @Produces(MediaType.TEXT_HTML)
     public Response page(@PathParam("exp") String exp, @RestQuery String name, @RestQuery String queue,
                          @RestQuery("rubric_version") String rubricVersion, @RestQuery String from,
-                         @RestQuery String to, @RestQuery String sort) {
+                         @RestQuery String to, @RestQuery String sort, @RestQuery String page,
+                         HttpHeaders headers) {
         Experiment experiment = experiments.get(exp);
         List<Rubric> rubrics = Rubric.listForExperiment(experiment.id);
         String chosen = name;
@@ -114,16 +132,22 @@ public class AgreementResource {
         if ((chosen == null || chosen.isBlank()) && (queue == null || queue.isBlank())) {
             String hint = rubrics.isEmpty() ? "This experiment has no rubric yet, so there are no labels to compare."
                     : "Choose the name whose labels to compare.";
-            return Response.ok(Templates.report(view(experiment, rubrics, form, null, null, query, hint))).build();
+            return Response.ok(Templates.report(view(experiment, rubrics, form, null, null, null, query, hint)))
+                    .build();
         }
         try {
+            int number = ListPage.number(page);
             var result = agreement.report(experiment.name,
-                    AgreementQuery.parse(chosen, queue, rubricVersion, from, to, null, sort));
+                    AgreementQuery.parse(chosen, queue, rubricVersion, from, to, null, sort),
+                    (number - 1) * ListPage.SIZE, ListPage.SIZE);
             var doc = AgreementDocument.of(result);
-            return Response.ok(Templates.report(view(experiment, rubrics, form, doc, null, query, null))).build();
+            var shown = ListPage.numbered(number, ListPage.SIZE, doc.disagreementsTotal());
+            PageView view = view(experiment, rubrics, form, doc, shown, null, query, null);
+            return Htmx.page(headers, () -> Templates.report(view), () -> Templates.report$disagreementRows(view))
+                    .build();
         } catch (ProblemException e) {
             return Response.status(e.status())
-                    .entity(Templates.report(view(experiment, rubrics, form, null, e.getMessage(), query, null)))
+                    .entity(Templates.report(view(experiment, rubrics, form, null, null, e.getMessage(), query, null)))
                     .build();
         }
     }
@@ -155,7 +179,7 @@ public class AgreementResource {
     }
 
     private PageView view(Experiment experiment, List<Rubric> rubrics, Form form, AgreementDocument doc,
-                          String error, String query, String hint) {
+                          ListPage disagreementPage, String error, String query, String hint) {
         String selectedName = doc != null ? doc.name() : form.name() == null ? "" : form.name().strip();
         List<Choice> names = new ArrayList<>();
         names.add(new Choice("", "— choose —", selectedName.isEmpty()));
@@ -173,7 +197,7 @@ public class AgreementResource {
                 doc == null ? null : SvgCharts.kappaHeatMap(doc.reviewers(), doc.cohenKappaPairs(),
                         doc.kappaWeighting(), config.heatMapReviewers()),
                 doc == null ? List.of() : judges(doc), doc == null ? List.of() : disagreements(experiment, doc),
-                doc == null ? null : kappaBand(doc.fleissKappa()), error, query, hint);
+                disagreementPage, doc == null ? null : kappaBand(doc.fleissKappa()), error, query, hint);
     }
 
     /** The report's versions with their label counts; before a report, the rubric's versions. */

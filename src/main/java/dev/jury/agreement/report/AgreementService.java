@@ -66,6 +66,14 @@ public class AgreementService {
      *                          name or pinned to another rubric version than the one asked for
      */
     public AgreementResult report(String experimentName, AgreementQuery query) {
+        return report(experimentName, query, 0, config.maxDisagreements());
+    }
+
+    /**
+     * The report with one page of its disagreement list: {@code limit} after the first {@code offset} in the
+     * query's order (the agreement page shows fifty at a time; the total is always the whole count).
+     */
+    public AgreementResult report(String experimentName, AgreementQuery query, int offset, int limit) {
         Experiment experiment = experiments.get(experimentName);
         VersionChoice choice = VersionChoice.of(experiment, query);
 
@@ -94,8 +102,7 @@ public class AgreementService {
         List<AgreementResult.JudgeSeries> judges = loaded.judges();
         AgreementResult.JudgeSeries latest = judges.isEmpty() ? null : judges.get(judges.size() - 1);
         DisagreementOrder.Result disagreements = DisagreementOrder.of(report,
-                latest == null ? null : latest.source(), DisagreementOrder.Sort.of(query.sort()),
-                config.maxDisagreements());
+                latest == null ? null : latest.source(), DisagreementOrder.Sort.of(query.sort()), offset, limit);
         List<AgreementResult.Disagreement> shown = disagreements(report, spec, disagreements,
                 latest == null ? null : loaded.judgeLabels().get(latest.source()), latest);
         Rubric rubric = choice.rubric;

@@ -59,6 +59,65 @@ class AgreementResourceTest {
     }
 
     @Test
+    void disagreementsShowFiftyAtATimeAndLoadMoreAppendsTheNextPageInOrder() {
+        String exp = AgreementFixtures.experiment();
+        rubric(exp, "quality", categorical(LEVELS, "bad"));
+        List<Long> traces = traces(exp, 120);
+        List<Map<String, Object>> feedback = new ArrayList<>();
+        for (long trace : traces) { // two reviewers who always split: every trace lacks a consensus
+            feedback.add(label(trace, "quality", "good", "e0"));
+            feedback.add(label(trace, "quality", "bad", "e1"));
+        }
+        log(exp, feedback);
+        String url = "/experiments/" + exp + "/agreement";
+
+        String first = given().queryParam("name", "quality").when().get(url).then().statusCode(200)
+                .header("Vary", containsString("HX-Request")).extract().asString();
+        assertEquals(traces.subList(0, 50), listedTraces(first));
+        assertTrue(first.contains("50 of 120 disagreements"), first);
+        String next = "/experiments/" + exp + "/agreement?name=quality&amp;sort=trace&amp;page=2";
+        assertTrue(first.contains("href=\"" + next + "#disagreements\""), "a link that works without JavaScript");
+        assertTrue(first.contains("hx-get=\"" + next + "\""), first);
+        assertTrue(first.contains("aria-label=\"Load 50 more disagreements\""));
+
+        // htmx asks the link's address for only the rows: the next fifty and a new "Load more" row.
+        String second = given().header("HX-Request", "true").queryParam("name", "quality").queryParam("sort", "trace")
+                .queryParam("page", "2").when().get(url).then().statusCode(200).extract().asString();
+        assertFalse(second.contains("<html"), "a fragment, not the page");
+        assertTrue(second.strip().startsWith("<tr"), second);
+        assertEquals(traces.subList(50, 100), listedTraces(second));
+        assertTrue(second.contains("100 of 120 disagreements"));
+        assertTrue(second.contains("page=3"));
+
+        String last = given().header("HX-Request", "true").queryParam("name", "quality").queryParam("page", "3")
+                .when().get(url).then().statusCode(200).extract().asString();
+        assertEquals(traces.subList(100, 120), listedTraces(last));
+        assertTrue(last.contains("120 of 120 disagreements"));
+        assertFalse(last.contains("Load more"), "the last page has no link");
+
+        // Without JavaScript the link opens the whole page at that page; newest first pages from the other end.
+        String plainSecond = given().queryParam("name", "quality").queryParam("sort", "newest").queryParam("page", "2")
+                .when().get(url).then().statusCode(200).extract().asString();
+        assertTrue(plainSecond.contains("<html"));
+        assertTrue(plainSecond.contains("Rows 51 to 100"), plainSecond);
+        List<Long> newest = new ArrayList<>(traces);
+        java.util.Collections.reverse(newest);
+        assertEquals(newest.subList(50, 100), listedTraces(plainSecond));
+
+        given().queryParam("name", "quality").queryParam("page", "0").when().get(url).then().statusCode(400)
+                .body(containsString("&#39;page&#39; must be a page number"));
+    }
+
+    private static List<Long> listedTraces(String html) {
+        List<Long> ids = new ArrayList<>();
+        Matcher m = Pattern.compile("aria-label=\"Adjudicate trace (\\d+)\"").matcher(html);
+        while (m.find()) {
+            ids.add(Long.parseLong(m.group(1)));
+        }
+        return ids;
+    }
+
+    @Test
     void pageShowsHeadlineHeatMapJudgesAndDisagreementsWithEveryNameEscaped() {
         String exp = AgreementFixtures.experiment();
         List<Long> traces = seed(exp);
