@@ -7,6 +7,7 @@ import dev.jury.jobs.JobContext;
 import dev.jury.jobs.JobHandler;
 import dev.jury.judges.JudgeVersion;
 import dev.jury.judges.run.JudgeCaller;
+import dev.jury.judges.run.TraceValues;
 import dev.jury.llm.LlmClient;
 import dev.jury.llm.LlmException;
 import io.agroal.api.AgroalDataSource;
@@ -269,25 +270,8 @@ public class OnlineScoringHandler implements JobHandler {
         });
     }
 
-    /** The template values of the claimed traces in one query (as judge runs load them). */
     private Map<Long, Map<String, JsonNode>> loadValues(List<Long> ids) throws SQLException, IOException {
-        var values = new HashMap<Long, Map<String, JsonNode>>();
-        try (Connection c = dataSource.getConnection(); var s = c.prepareStatement("""
-                SELECT id, inputs::text, outputs::text, expectations::text, spans::text
-                  FROM trace WHERE id = ANY (?)""")) {
-            s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-            try (var rs = s.executeQuery()) {
-                while (rs.next()) {
-                    values.put(rs.getLong(1), JudgeCaller.traceValues(json(rs.getString(2)), json(rs.getString(3)),
-                            json(rs.getString(4)), json(rs.getString(5))));
-                }
-            }
-        }
-        return values;
-    }
-
-    private static JsonNode json(String text) throws IOException {
-        return text == null ? null : JSON.readTree(text);
+        return TraceValues.load(dataSource, ids);
     }
 
     private static void sleep(long millis) throws InterruptedException {

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -249,29 +248,8 @@ public class JudgeRunHandler implements JobHandler {
         }
     }
 
-    /**
-     * The template values of a chunk of traces in one query, read as JSON text and parsed here: loading a
-     * {@code Trace} entity per trace (one transaction each, Hibernate mapping four JSON columns) cost about a
-     * quarter of a run's CPU in the judge-run benchmark.
-     */
     private Map<Long, Map<String, JsonNode>> loadValues(List<Long> ids) throws SQLException, IOException {
-        var values = new HashMap<Long, Map<String, JsonNode>>();
-        try (Connection c = dataSource.getConnection(); var s = c.prepareStatement("""
-                SELECT id, inputs::text, outputs::text, expectations::text, spans::text
-                  FROM trace WHERE id = ANY (?)""")) {
-            s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-            try (var rs = s.executeQuery()) {
-                while (rs.next()) {
-                    values.put(rs.getLong(1), JudgeCaller.traceValues(json(rs.getString(2)), json(rs.getString(3)),
-                            json(rs.getString(4)), json(rs.getString(5))));
-                }
-            }
-        }
-        return values;
-    }
-
-    private static JsonNode json(String text) throws IOException {
-        return text == null ? null : JSON.readTree(text);
+        return TraceValues.load(dataSource, ids);
     }
 
     /** Traces of the run: explicit ids, one tag, or all of the experiment — in id order. */
