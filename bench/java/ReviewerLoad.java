@@ -465,6 +465,12 @@ public class ReviewerLoad {
             for (String table : new String[]{"trace", "assessment", "queue_item", "lease", "review_queue"}) {
                 s.execute("VACUUM (ANALYZE) " + table);
             }
+            // The seed writes ~500 MB of WAL, which starts a WAL-triggered checkpoint that spreads its writes over
+            // the next ~270 s (checkpoint_completion_target 0.9) — right across the measured window — and makes
+            // every first change of a page after it log a full page image. Runs where that overlapped the window
+            // doubled PostgreSQL's CPU per label and the p99 of next (docs/performance.md, "Before/after the
+            // labels refactor"). Checkpointing here measures the loop, not the seed's aftermath.
+            s.execute("CHECKPOINT");
         }
         return queueId;
     }
