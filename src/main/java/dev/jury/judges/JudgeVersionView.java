@@ -58,6 +58,36 @@ public final class JudgeVersionView {
         return String.join(", ", parts);
     }
 
+    /**
+     * The held-out re-check an alignment recorded in a version's tags, as the registering admin needs it: whether
+     * the version agrees with the reviewers at least as well as its base on traces neither saw in training.
+     *
+     * @param passed  accuracy did not fall and κ (when both sides have one) did not fall
+     * @param message one sentence with the figures
+     */
+    public record HeldOutCheck(boolean passed, String message) {
+    }
+
+    /** The check from {@code heldout_accuracy_before/after} and {@code heldout_kappa_before/after}; null without them. */
+    public static HeldOutCheck heldOutCheck(Map<String, Object> tags) {
+        if (tags == null || !(tags.get("heldout_accuracy_before") instanceof Number accBefore)
+                || !(tags.get("heldout_accuracy_after") instanceof Number accAfter)) {
+            return null;
+        }
+        Object kb = tags.get("heldout_kappa_before");
+        Object ka = tags.get("heldout_kappa_after");
+        boolean kappaFell = kb instanceof Number b && ka instanceof Number a && a.doubleValue() < b.doubleValue();
+        boolean accuracyFell = accAfter.doubleValue() < accBefore.doubleValue();
+        String figures = heldOut(tags);
+        if (accuracyFell || kappaFell) {
+            return new HeldOutCheck(false, "Held-out check failed: " + figures + ". On traces it never trained on, "
+                    + "this version agrees less with the reviewers than the version it was made from.");
+        }
+        boolean better = accAfter.doubleValue() > accBefore.doubleValue()
+                || kb instanceof Number b && ka instanceof Number a && a.doubleValue() > b.doubleValue();
+        return new HeldOutCheck(true, "Held-out check passed: " + figures + (better ? "." : " (no change)."));
+    }
+
     private static String number(Object value) {
         if (value instanceof Number n) {
             return String.format(Locale.ROOT, "%.2f", n.doubleValue());

@@ -57,7 +57,8 @@ public class RegistryResource {
     public record VersionView(int version, String model, String params, String tags, String heldOut,
                               String instructions, List<String> aliases, List<JudgeVersionView.DemoView> demos,
                               String createdBy, java.time.Instant createdAt, AgreementDocument.Judge vsConsensus,
-                              Long alignmentRun, String memory, List<dev.jury.judges.memory.Guideline> guidelines) {
+                              Long alignmentRun, String memory, List<dev.jury.judges.memory.Guideline> guidelines,
+                              JudgeVersionView.HeldOutCheck heldOutCheck) {
 
         public boolean registered() {
             return aliases.contains("registered");
@@ -213,7 +214,7 @@ public class RegistryResource {
                 JudgeVersionView.describe(v.tags), JudgeVersionView.heldOut(v.tags), v.instructions, aliases,
                 JudgeVersionView.demos(v), v.createdBy, v.createdAt,
                 numbers.get(v.version), alignmentRun(v.tags), memory == null ? null : memory.describe(),
-                memory == null ? List.of() : memory.guidelines());
+                memory == null ? List.of() : memory.guidelines(), JudgeVersionView.heldOutCheck(v.tags));
     }
 
     /** The alignment run that made the version ({@code alignment_run_id} tag), whose page has its held-out detail. */

@@ -40,6 +40,9 @@ public class AlignmentApi {
     CurrentUser user;
 
     @Inject
+    NewLabels newLabels;
+
+    @Inject
     ObjectMapper json;
 
     public record Started(long runId, long jobId, String status) {
@@ -96,4 +99,14 @@ public class AlignmentApi {
                 optimizers.all().stream().map(OptimizerView::of).toList());
     }
 
+    /**
+     * The production loop's figure: human labels since the last succeeded alignment run and how many of them the
+     * registered (else latest) version got wrong; {@code has_memory} says whether "add to memory"
+     * ({@code POST …/versions/{n}/memory/additions}) applies, else start a run here with any optimizer.
+     */
+    @GET
+    @Path("new-labels")
+    public NewLabels.Status newLabels(@PathParam("exp") String exp, @PathParam("name") String name) {
+        return newLabels.of(exp, name);
+    }
 }

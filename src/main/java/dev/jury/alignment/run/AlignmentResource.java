@@ -64,7 +64,12 @@ public class AlignmentResource {
         static native TemplateInstance page(Panel panel);
 
         static native TemplateInstance page$panel(Panel panel);
+
+        static native TemplateInstance newLabels(NewLabels.Status loop);
     }
+
+    @Inject
+    NewLabels newLabels;
 
     /** What the admin typed (or the defaults), kept as text so a bad value is shown back as typed. */
     public record Form(String baseVersion, String optimizer, String reflectionModel, String seed,
@@ -121,6 +126,16 @@ public class AlignmentResource {
     public TemplateInstance panel(@PathParam("exp") String exp, @PathParam("name") String name,
                                   @Context UriInfo uri) {
         return Templates.page$panel(panel(exp, name, form(uri.getQueryParameters()), Map.of(), null));
+    }
+
+    /**
+     * "Labels since the last alignment: N (M where the judge was wrong)" and the one action that folds them in, for
+     * the judge page to embed with htmx ({@code hx-get} into its production-loop section).
+     */
+    @GET
+    @Path("new-labels")
+    public TemplateInstance newLabels(@PathParam("exp") String exp, @PathParam("name") String name) {
+        return Templates.newLabels(newLabels.of(exp, name));
     }
 
     /** {@code action=preview} re-renders with the typed values; otherwise starts the run. */

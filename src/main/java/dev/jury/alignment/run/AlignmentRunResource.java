@@ -86,6 +86,19 @@ public class AlignmentRunResource {
             return details.status().name().toLowerCase(java.util.Locale.ROOT);
         }
 
+        /** The held-out re-check of the new version against its base, shown before the admin registers it. */
+        public dev.jury.judges.JudgeVersionView.HeldOutCheck heldOutCheck() {
+            if (metrics == null || details.resultVersion() == null) {
+                return null;
+            }
+            java.util.Map<String, Object> tags = new java.util.HashMap<>();
+            tags.put("heldout_accuracy_before", metrics.before().accuracy());
+            tags.put("heldout_accuracy_after", metrics.after().accuracy());
+            tags.put("heldout_kappa_before", metrics.before().kappa());
+            tags.put("heldout_kappa_after", metrics.after().kappa());
+            return dev.jury.judges.JudgeVersionView.heldOutCheck(tags);
+        }
+
         public List<Matrix> matrices() {
             return metrics == null ? List.of()
                     : List.of(new Matrix("before", metrics.before()), new Matrix("after", metrics.after()));
