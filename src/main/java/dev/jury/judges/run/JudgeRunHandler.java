@@ -45,6 +45,20 @@ public class JudgeRunHandler implements JobHandler {
     @ConfigProperty(name = "jury.judges.run-concurrency", defaultValue = "8")
     int concurrency;
 
+    /** Traces per chunk of a split run; a run with no more traces to do than this is not split (0: never split). */
+    @ConfigProperty(name = "jury.judges.run-chunk-size", defaultValue = "500")
+    int chunkSize;
+
+    /** Helper jobs a split run starts, for the other workers of this and every other replica to take. */
+    @ConfigProperty(name = "jury.judges.run-helpers", defaultValue = "3")
+    int helpers;
+
+    /** How often the run's job looks whether the chunks other workers hold are finished. */
+    static final long CHUNK_WAIT_MS = 250;
+
+    @Inject
+    dev.jury.jobs.JobService jobs;
+
     @Inject
     JudgeCaller caller;
 
@@ -59,82 +73,286 @@ public class JudgeRunHandler implements JobHandler {
         return TYPE;
     }
 
-    @Override
-    public void run(JobContext ctx) throws Exception {
-        long versionId = ctx.payload().path("judge_version_id").asLong();
-        var loaded = QuarkusTransaction.requiringNew().call(() -> {
+    /** What a run needs of its judge version, read once in a short transaction. */
+    record Loaded(JudgeCaller.Setup setup, String name, String sourceId, long versionId, long rubricVersionId,
+                  long experimentId) {
+    }
+
+    private Loaded load(long versionId) {
+        Loaded loaded = QuarkusTransaction.requiringNew().call(() -> {
             JudgeVersion version = JudgeVersion.findById(versionId);
             if (version == null) {
                 throw new IllegalStateException("Judge version " + versionId + " no longer exists.");
             }
-            return new Object[]{JudgeCaller.Setup.of(version), version.judge.name, version.sourceId(),
-                    version.rubricVersion.id, version.judge.experimentId};
+            return new Loaded(JudgeCaller.Setup.of(version), version.judge.name, version.sourceId(), versionId,
+                    version.rubricVersion.id, version.judge.experimentId);
         });
-        JudgeCaller.Setup setup = (JudgeCaller.Setup) loaded[0];
-        String name = (String) loaded[1];
-        String sourceId = (String) loaded[2];
-        long rubricVersionId = (Long) loaded[3];
-        long experimentId = (Long) loaded[4];
-
-        String provider = ModelUri.parse(setup.model()).provider();
+        String provider = ModelUri.parse(loaded.setup().model()).provider();
         var missing = providers.missingConfiguration(provider);
         if (missing.isPresent()) {
             throw new IllegalStateException("Configure a provider first: " + missing.get());
         }
+        return loaded;
+    }
 
-        List<Long> selected = select(experimentId, ctx.payload());
-        List<Long> todo = remaining(selected, sourceId, ctx.jobId());
+    @Override
+    public void run(JobContext ctx) throws Exception {
+        long versionId = ctx.payload().path("judge_version_id").asLong();
+        Loaded loaded = load(versionId);
+        List<Long> selected = select(loaded.experimentId(), ctx.payload());
+        RunChunks chunks = new RunChunks(dataSource, ctx.jobId());
+        boolean split = chunks.exist();
+        if (!split) {
+            List<Long> todo = remaining(selected, loaded.sourceId(), ctx.jobId());
+            // chunk_size in the payload: for tests and benches only (the API never sets it)
+            int chunkSize = ctx.payload().path("chunk_size").asInt(this.chunkSize);
+            if (chunkSize <= 0 || todo.size() <= chunkSize) {
+                runAlone(ctx, loaded, selected, todo);
+                return;
+            }
+            int count = chunks.create(todo, chunkSize);
+            int started = Math.min(helpers, count - 1);
+            QuarkusTransaction.requiringNew().run(() -> {
+                for (int i = 0; i < started; i++) {
+                    ObjectNode payload = JSON.createObjectNode();
+                    payload.put("run_job_id", ctx.jobId());
+                    payload.put("judge_version_id", versionId);
+                    jobs.enqueue(JudgeRunHelperHandler.TYPE, payload, 0, "system");
+                }
+            });
+            ctx.info("Judge " + loaded.sourceId() + " over " + selected.size() + " traces" + (selected.size()
+                    > todo.size() ? " (" + (selected.size() - todo.size()) + " already assessed)" : "") + ": "
+                    + todo.size() + " to do in " + count + " chunks of up to " + chunkSize + ", shared with "
+                    + started + " helper jobs that any replica's workers take; concurrency " + concurrency
+                    + " per worker");
+        } else {
+            ctx.info("Resuming a split run of judge " + loaded.sourceId() + " over " + selected.size() + " traces");
+        }
+        runSplit(ctx, loaded, selected.size(), chunks);
+    }
+
+    /** A run small enough for one worker: the traces left to do, in batches of {@value #LOAD_CHUNK}. */
+    private void runAlone(JobContext ctx, Loaded loaded, List<Long> selected, List<Long> todo) throws Exception {
         long done = selected.size() - todo.size();
         ctx.progress(done, selected.size(), 0);
-        ctx.info("Judge " + sourceId + " over " + selected.size() + " traces" + (done > 0 ? " (" + done
-                + " already assessed" + (ctx.isResumed() ? ", resuming" : "") + ")" : "") + ", concurrency " + concurrency);
+        ctx.info("Judge " + loaded.sourceId() + " over " + selected.size() + " traces" + (done > 0 ? " (" + done
+                + " already assessed" + (ctx.isResumed() ? ", resuming" : "") + ")" : "") + ", concurrency "
+                + concurrency);
+        var once = new java.util.concurrent.atomic.AtomicBoolean();
+        Processor processor = new Processor(ctx, loaded, ctx.jobId(),
+                skip -> once.getAndSet(true) ? java.util.Optional.empty()
+                        : java.util.Optional.of(new RunChunks.Chunk(0, todo)),
+                ctx::isCancelRequested, (outcomes, errors) -> ctx.increment(outcomes.size(), errors));
+        processor.process();
+        finish(ctx, loaded, selected.size(), 0);
+    }
 
-        // More threads than LLM calls in flight: while some threads load a trace or store a verdict, the others
-        // keep exactly `concurrency` calls waiting on the provider, so the run is limited by the LLM, not by us.
-        int calls = Math.max(1, concurrency);
-        ExecutorService pool = Executors.newFixedThreadPool(calls + Math.max(2, calls / 2));
-        Semaphore inFlight = new Semaphore(calls * 2);
-        Semaphore llmCalls = new Semaphore(calls);
-        var futures = new ArrayList<Future<?>>();
-        var notConfigured = new java.util.concurrent.atomic.AtomicReference<String>();
-        var store = new OutcomeStore(new VerdictBatchWriter(dataSource,
-                JSON.createObjectNode().put("job_id", ctx.jobId()), name, sourceId, versionId, rubricVersionId), ctx);
+    /**
+     * A split run, on the run's own job: works chunks like any helper, then waits for the chunks other workers hold
+     * (taking over those whose job ended without finishing them), with the progress summed over all chunks.
+     */
+    private void runSplit(JobContext ctx, Loaded loaded, long selected, RunChunks chunks) throws Exception {
+        var totals = new java.util.concurrent.atomic.AtomicReference<>(chunks.totals());
+        Runnable report = () -> {
+            try {
+                RunChunks.Totals t = chunks.totals();
+                totals.set(t);
+                ctx.progress(selected - t.traces() + t.assessed(), selected, t.errors());
+            } catch (SQLException e) {
+                LOG.debugf(e, "Reading the chunks of run %d failed; progress is shown at the next try", ctx.jobId());
+            }
+        };
+        var monitor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jury-judge-run-" + ctx.jobId() + "-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        monitor.scheduleWithFixedDelay(report, 0, 1, java.util.concurrent.TimeUnit.SECONDS);
         try {
-            dispatch:
-            for (int from = 0; from < todo.size(); from += LOAD_CHUNK) {
-                List<Long> chunk = todo.subList(from, Math.min(todo.size(), from + LOAD_CHUNK));
-                Map<Long, Map<String, JsonNode>> values = loadValues(chunk);
-                for (long traceId : chunk) {
-                    if (ctx.isCancelRequested() || notConfigured.get() != null || store.failed()) {
-                        break dispatch;
-                    }
-                    Map<String, JsonNode> traceValues = values.get(traceId);
-                    inFlight.acquire();
-                    futures.add(pool.submit(() -> {
-                        try {
-                            assessOne(ctx, setup, sourceId, traceId, traceValues, store, notConfigured, llmCalls);
-                        } finally {
-                            inFlight.release();
-                        }
-                    }));
+            while (!ctx.isCancelRequested()) {
+                int worked = new Processor(ctx, loaded, ctx.jobId(), skip -> chunks.claim(ctx.jobId(), skip),
+                        ctx::isCancelRequested, (outcomes, errors) -> { }).processChunks(chunks);
+                report.run();
+                RunChunks.Totals t = totals.get();
+                if (t.done() == t.chunks()) {
+                    break;
+                }
+                if (worked == 0 || t.unfinishedClaimers() > 0) {
+                    // Others hold chunks: wait for them (a dead worker's job is reclaimed and finishes its own;
+                    // a chunk whose job ended unfinished is taken over by the next claim).
+                    Thread.sleep(CHUNK_WAIT_MS);
                 }
             }
-            for (Future<?> f : futures) {
-                f.get();
-            }
         } finally {
-            pool.shutdownNow();
-            store.close(); // writes what is queued; rethrows a failed write
+            monitor.shutdownNow();
         }
-        if (notConfigured.get() != null) {
-            throw new IllegalStateException(notConfigured.get());
+        report.run();
+        finish(ctx, loaded, selected, totals.get().chunks());
+    }
+
+    /** A helper job of a split run ({@link JudgeRunHelperHandler}): works chunks until none is left. */
+    void help(JobContext ctx) throws Exception {
+        long runJobId = ctx.payload().path("run_job_id").asLong();
+        RunChunks chunks = new RunChunks(dataSource, runJobId);
+        if (!chunks.runActive()) {
+            ctx.info("Run job " + runJobId + " has ended; nothing to help with.");
+            return;
         }
+        Loaded loaded = load(ctx.payload().path("judge_version_id").asLong());
+        ctx.info("Helping run job " + runJobId + " (judge " + loaded.sourceId() + "), concurrency " + concurrency);
+        var lastCheck = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        var runStopped = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.function.BooleanSupplier stop = () -> {
+            if (ctx.isCancelRequested() || runStopped.get()) {
+                return true;
+            }
+            long now = System.nanoTime();
+            long last = lastCheck.get();
+            if (now - last > 1_000_000_000L && lastCheck.compareAndSet(last, now)) {
+                try {
+                    runStopped.set(!chunks.runActive());
+                } catch (SQLException e) {
+                    LOG.debugf(e, "Checking run job %d failed", runJobId);
+                }
+            }
+            return runStopped.get();
+        };
+        int worked = new Processor(ctx, loaded, runJobId, skip -> stop.getAsBoolean() ? java.util.Optional.empty()
+                : chunks.claim(ctx.jobId(), skip), stop, (outcomes, errors) -> ctx.increment(outcomes.size(), errors))
+                .processChunks(chunks);
+        ctx.info((runStopped.get() ? "Run job " + runJobId + " stopped; " : "") + "Worked " + worked + " chunks");
+    }
+
+    private void finish(JobContext ctx, Loaded loaded, long traces, int chunks) {
         ObjectNode result = JSON.createObjectNode();
-        result.put("judge_version_id", versionId);
-        result.put("source_id", sourceId);
-        result.put("traces", selected.size());
+        result.put("judge_version_id", loaded.versionId());
+        result.put("source_id", loaded.sourceId());
+        result.put("traces", traces);
+        if (chunks > 0) {
+            result.put("chunks", chunks);
+        }
         ctx.result(result);
         ctx.info(ctx.isCancelRequested() ? "Cancelled" : "Finished");
+    }
+
+    /**
+     * Works the traces of the chunks {@code next} hands out, on one worker: more threads than LLM calls in flight,
+     * so that while some threads load a trace or store a verdict the others keep exactly {@code concurrency} calls
+     * waiting on the provider — the run is limited by the LLM, not by us. Outcomes are stored by one thread in
+     * batches; verdict rows carry the run's job id whichever worker wrote them.
+     */
+    private final class Processor {
+        private final JobContext ctx;
+        private final Loaded loaded;
+        private final long runJobId;
+        private final ChunkSource next;
+        private final java.util.function.BooleanSupplier stop;
+        private final java.util.function.BiConsumer<List<VerdictBatchWriter.Outcome>, Long> stored;
+
+        Processor(JobContext ctx, Loaded loaded, long runJobId, ChunkSource next,
+                  java.util.function.BooleanSupplier stop,
+                  java.util.function.BiConsumer<List<VerdictBatchWriter.Outcome>, Long> stored) {
+            this.ctx = ctx;
+            this.loaded = loaded;
+            this.runJobId = runJobId;
+            this.next = next;
+            this.stop = stop;
+            this.stored = stored;
+        }
+
+        /** Works chunks of a split run, counting outcomes per chunk and marking finished chunks done. */
+        int processChunks(RunChunks chunks) throws Exception {
+            var seqOf = new java.util.concurrent.ConcurrentHashMap<Long, Integer>();
+            List<Integer> worked = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Processor counting = new Processor(ctx, loaded, runJobId, skip -> {
+                var chunk = next.next(worked);
+                chunk.ifPresent(c -> {
+                    worked.add(c.seq());
+                    c.traceIds().forEach(id -> seqOf.put(id, c.seq()));
+                });
+                return chunk;
+            }, stop, (outcomes, errors) -> {
+                Map<Integer, long[]> perChunk = new java.util.HashMap<>();
+                for (var o : outcomes) {
+                    long[] n = perChunk.computeIfAbsent(seqOf.getOrDefault(o.traceId(), -1), k -> new long[2]);
+                    n[0]++;
+                    n[1] += o.valid() ? 0 : 1;
+                }
+                try {
+                    chunks.count(perChunk);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("counting outcomes of run " + runJobId + " failed", e);
+                }
+                stored.accept(outcomes, errors);
+            });
+            boolean complete = counting.process();
+            if (complete) {
+                chunks.finish(ctx.jobId(), worked);
+            }
+            return worked.size();
+        }
+
+        /** @return whether every handed-out trace was worked (no stop, no unconfigured provider) */
+        boolean process() throws Exception {
+            int calls = Math.max(1, concurrency);
+            ExecutorService pool = Executors.newFixedThreadPool(calls + Math.max(2, calls / 2));
+            Semaphore inFlight = new Semaphore(calls * 2);
+            Semaphore llmCalls = new Semaphore(calls);
+            var futures = new java.util.concurrent.ConcurrentLinkedQueue<Future<?>>();
+            var notConfigured = new java.util.concurrent.atomic.AtomicReference<String>();
+            var store = new OutcomeStore(new VerdictBatchWriter(dataSource,
+                    JSON.createObjectNode().put("job_id", runJobId), loaded.name(), loaded.sourceId(),
+                    loaded.versionId(), loaded.rubricVersionId()), ctx, stored);
+            boolean stopped = false;
+            try {
+                dispatch:
+                while (true) {
+                    var chunk = next.next(List.of());
+                    if (chunk.isEmpty()) {
+                        break;
+                    }
+                    // again for a chunk: a reclaimed or taken-over chunk is partly done
+                    List<Long> todo = remaining(chunk.get().traceIds(), loaded.sourceId(), runJobId);
+                    for (int from = 0; from < todo.size(); from += LOAD_CHUNK) {
+                        List<Long> batch = todo.subList(from, Math.min(todo.size(), from + LOAD_CHUNK));
+                        Map<Long, Map<String, JsonNode>> values = loadValues(batch);
+                        for (long traceId : batch) {
+                            if (stop.getAsBoolean() || notConfigured.get() != null || store.failed()) {
+                                stopped = true;
+                                break dispatch;
+                            }
+                            Map<String, JsonNode> traceValues = values.get(traceId);
+                            inFlight.acquire();
+                            futures.add(pool.submit(() -> {
+                                try {
+                                    assessOne(ctx, loaded.setup(), loaded.sourceId(), traceId, traceValues, store,
+                                            notConfigured, llmCalls);
+                                } finally {
+                                    inFlight.release();
+                                }
+                            }));
+                        }
+                    }
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+                store.close(); // writes what is queued; rethrows a failed write
+            }
+            if (notConfigured.get() != null) {
+                throw new IllegalStateException(notConfigured.get());
+            }
+            return !stopped && !stop.getAsBoolean();
+        }
+    }
+
+    /** Hands out the next chunk of traces to work, or empty when there is none. */
+    @FunctionalInterface
+    private interface ChunkSource {
+        /** @param skip chunks the caller already works on */
+        java.util.Optional<RunChunks.Chunk> next(java.util.Collection<Integer> skip) throws SQLException;
     }
 
     /**
@@ -188,14 +406,16 @@ public class JudgeRunHandler implements JobHandler {
         private final java.util.concurrent.LinkedBlockingQueue<VerdictBatchWriter.Outcome> queue =
                 new java.util.concurrent.LinkedBlockingQueue<>();
         private final VerdictBatchWriter writer;
-        private final JobContext ctx;
+        private final java.util.function.BiConsumer<List<VerdictBatchWriter.Outcome>, Long> stored;
         private final Thread thread;
         private volatile boolean closing;
         private volatile RuntimeException failure;
 
-        OutcomeStore(VerdictBatchWriter writer, JobContext ctx) {
+        /** @param stored told of every written batch and its error count, on the writing thread */
+        OutcomeStore(VerdictBatchWriter writer, JobContext ctx,
+                     java.util.function.BiConsumer<List<VerdictBatchWriter.Outcome>, Long> stored) {
             this.writer = writer;
-            this.ctx = ctx;
+            this.stored = stored;
             this.thread = new Thread(this::drain, "jury-judge-run-" + ctx.jobId() + "-store");
             this.thread.start();
         }
@@ -223,7 +443,7 @@ public class JudgeRunHandler implements JobHandler {
                     queue.drainTo(batch, BATCH - 1);
                     writer.write(batch);
                     long errors = batch.stream().filter(o -> !o.valid()).count();
-                    ctx.increment(batch.size(), errors);
+                    stored.accept(List.copyOf(batch), errors);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
