@@ -21,7 +21,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -82,11 +81,6 @@ public class JudgeMonitorResource {
 
         public boolean byWeek() {
             return "week".equals(monitor.window());
-        }
-
-        /** Agreement rows of one window: all versions first. */
-        public List<JudgeMonitorService.AgreementFigures> agreementRows() {
-            return monitor.agreement();
         }
     }
 
