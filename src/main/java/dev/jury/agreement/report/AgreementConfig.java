@@ -61,6 +61,15 @@ public interface AgreementConfig {
         @WithDefault("100000")
         long warmMinLabels();
 
+        /**
+         * How often the background looks for whole-name reports that got at least {@link #warmMinLabels()} labels
+         * since it last looked and reads them into the cache (or refreshes them there), so that a report on
+         * labels written while the app runs — an import, a night of online scoring — is warm too. A duration
+         * ({@code 15s}) or {@code off}, read by the scheduler; the warm-up after start runs either way.
+         */
+        @WithDefault("15s")
+        String rewarmEvery();
+
         /** How often the settled horizon is sampled in the background (each report samples it too). */
         @WithDefault("1s")
         Duration sampleEvery();

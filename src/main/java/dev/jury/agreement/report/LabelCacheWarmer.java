@@ -35,6 +35,9 @@ public class LabelCacheWarmer {
 
     private volatile boolean warmed;
 
+    /** The settled horizon when the background last looked for new labels; rows above it are new. */
+    private volatile long lookedUpTo = -1;
+
     /** Once, as soon as the id horizon has settled (before that a full read could not be kept). */
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void warmAfterStart() {
@@ -43,6 +46,7 @@ public class LabelCacheWarmer {
             return;
         }
         warmed = true;
+        lookedUpTo = cache.stats().settled();
         try {
             List<LabelCache.Key> keys = warm(settings.warmMinLabels(), settings.maxEntries());
             if (!keys.isEmpty()) {
@@ -55,13 +59,60 @@ public class LabelCacheWarmer {
     }
 
     /**
+     * Every {@code rewarm-every}: the whole-name reports with at least {@code warm-min-labels} labels written since
+     * the last look are read into the cache or refreshed there, off the request path. A report asked for within
+     * this interval of a bulk write still reads them itself (docs/performance.md, "Agreement report").
+     */
+    @Scheduled(every = "${jury.agreement.cache.rewarm-every:15s}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void rewarmInBackground() {
+        AgreementConfig.Cache settings = config.cache();
+        if (!warmed || !settings.enabled() || settings.warmMinLabels() <= 0) {
+            return;
+        }
+        try {
+            List<LabelCache.Key> keys = rewarm(settings.warmMinLabels(), settings.maxEntries());
+            if (!keys.isEmpty()) {
+                LOG.infof("Agreement label cache brought up to date for %d report(s) with new labels: %s",
+                        keys.size(), keys);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not bring the agreement label cache up to date");
+        }
+    }
+
+    /**
+     * Reads into the cache the reports with at least {@code minLabels} labels above the settled horizon of the last
+     * look (ids at or below a settled horizon are all committed, so nothing is missed between two looks).
+     *
+     * @return the reports read or refreshed
+     */
+    List<LabelCache.Key> rewarm(long minLabels, int limit) {
+        long settled = cache.stats().settled();
+        long from = lookedUpTo;
+        if (settled < 0 || from < 0 || settled <= from) {
+            if (from < 0 && settled >= 0) {
+                lookedUpTo = settled;
+            }
+            return List.of();
+        }
+        List<LabelCache.Key> keys = reports(minLabels, limit, from, settled);
+        List<LabelCache.Key> done = load(keys);
+        lookedUpTo = settled;
+        return done;
+    }
+
+    /**
      * Loads the labels of every (experiment, rubric name) with at least {@code minLabels} current human labels and
      * judge verdicts, largest first, at most {@code limit} of them.
      *
      * @return the reports now kept
      */
     List<LabelCache.Key> warm(long minLabels, int limit) {
-        List<LabelCache.Key> keys = largestReports(minLabels, limit);
+        return load(largestReports(minLabels, limit));
+    }
+
+    private List<LabelCache.Key> load(List<LabelCache.Key> keys) {
         List<LabelCache.Key> warmed = new ArrayList<>();
         for (LabelCache.Key key : keys) {
             QuarkusTransaction.requiringNew().run(() -> {
@@ -77,18 +128,25 @@ public class LabelCacheWarmer {
     }
 
     private List<LabelCache.Key> largestReports(long minLabels, int limit) {
+        return reports(minLabels, limit, -1, Long.MAX_VALUE);
+    }
+
+    /** Reports with at least {@code minLabels} current labels of ids in ({@code above}, {@code upTo}], largest first. */
+    private List<LabelCache.Key> reports(long minLabels, int limit, long above, long upTo) {
         try (Connection c = dataSource.getConnection(); var s = c.prepareStatement("""
                 SELECT r.experiment_id, r.name
                   FROM current_assessment a
                   JOIN trace t ON t.id = a.trace_id
                   JOIN rubric r ON r.experiment_id = t.experiment_id AND r.name = lower(btrim(a.name))
-                 WHERE a.valid AND a.source_type IN ('HUMAN', 'LLM_JUDGE')
+                 WHERE a.valid AND a.source_type IN ('HUMAN', 'LLM_JUDGE') AND a.id > ? AND a.id <= ?
                  GROUP BY r.experiment_id, r.name
                 HAVING count(*) >= ?
                  ORDER BY count(*) DESC
                  LIMIT ?""")) {
-            s.setLong(1, minLabels);
-            s.setInt(2, limit);
+            s.setLong(1, above);
+            s.setLong(2, upTo);
+            s.setLong(3, minLabels);
+            s.setInt(4, limit);
             List<LabelCache.Key> keys = new ArrayList<>();
             try (var rs = s.executeQuery()) {
                 while (rs.next()) {

@@ -259,6 +259,31 @@ class LabelCacheTest {
     }
 
     @Test
+    void labelsWrittenWhileTheAppRunsAreReadInTheBackgroundBeforeAnyoneAsks() throws Exception {
+        warmer.rewarm(Long.MAX_VALUE, 1000); // the look before the labels exist
+        String exp = AgreementFixtures.experiment();
+        rubric(exp, "quality", categorical(LEVELS, "bad"));
+        List<Long> traces = traces(exp, 12);
+        logMatrix(exp, "quality", traces, LEVELS, E0, E1, E2);
+        long labels = 0;
+        for (int[] source : new int[][]{E0, E1, E2}) {
+            labels += java.util.Arrays.stream(source).filter(v -> v >= 0).count();
+        }
+        cache.invalidateAll();
+        long newest = dev.jury.testenv.Db.count(dataSource, "SELECT max(id) FROM assessment");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (cache.stats().settled() < newest && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        long experimentId = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() ->
+                dev.jury.experiments.Experiment.findByName(exp).orElseThrow().id);
+        var mine = new LabelCache.Key(experimentId, "quality", null, null, null);
+        assertTrue(warmer.rewarm(labels, 1000).contains(mine), "a report with enough new labels is read in advance");
+        assertEquals("cached", labelsFrom(report(exp, ALL)), "so its first report finds its labels kept");
+        assertTrue(!warmer.rewarm(1, 1000).contains(mine), "the next look finds nothing new");
+    }
+
+    @Test
     void aLabelCommittedAfterANewerOneWasReadIsNotLost() throws Exception {
         String exp = AgreementFixtures.experiment();
         rubric(exp, "quality", categorical(LEVELS, "bad"));
