@@ -73,6 +73,7 @@ public class HtmxReviewerLoad {
             usernames.add(String.format(Locale.ROOT, "bench-reviewer-%02d", r));
         }
         ReviewerLoad.ensureUsers(admin, keycloak, usernames);
+        allowRedirectTo(admin, keycloak, base);
         long queueId;
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
             queueId = ReviewerLoad.seed(c, experiment, items, k, existing, usernames);
@@ -196,6 +197,39 @@ public class HtmxReviewerLoad {
         Stats.write(out, result);
         if (errors > 0) {
             System.err.println("reviewer-loop-htmx: " + errors + " failed calls, e.g. " + errorSamples);
+        }
+    }
+
+    /**
+     * The demo realm lets the browser client come back to ports 8080 and 8081 only; the bench's app listens on a
+     * free port, so that port is added to the client's redirect URIs (Keycloak's admin REST API, kcadmin/kcadmin —
+     * the bench's own Keycloak, or the local demo one).
+     */
+    static void allowRedirectTo(HttpClient client, String keycloak, String base) throws Exception {
+        var tokenResponse = ReviewerLoad.send(client, HttpRequest.newBuilder(URI.create(keycloak
+                        + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username=kcadmin"
+                        + "&password=kcadmin")));
+        Matcher token = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(tokenResponse.body());
+        if (!token.find()) {
+            ReviewerLoad.fail("no Keycloak admin token: " + tokenResponse.statusCode());
+        }
+        String auth = "Bearer " + token.group(1);
+        String clients = ReviewerLoad.send(client, HttpRequest.newBuilder(URI.create(keycloak
+                + "/admin/realms/jury/clients?clientId=jury-web")).header("Authorization", auth).GET()).body();
+        Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(clients);
+        if (!id.find()) {
+            ReviewerLoad.fail("client jury-web not found: " + ReviewerLoad.abbreviate(clients));
+        }
+        // Keycloak updates only the fields a representation carries.
+        String update = "{\"redirectUris\":[\"http://localhost:8080/*\",\"http://127.0.0.1:8080/*\","
+                + "\"http://localhost:8081/*\",\"http://127.0.0.1:8081/*\",\"" + base + "/*\"]}";
+        var put = ReviewerLoad.send(client, HttpRequest.newBuilder(URI.create(keycloak + "/admin/realms/jury/clients/"
+                        + id.group(1))).header("Authorization", auth).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(update)));
+        if (put.statusCode() / 100 != 2) {
+            ReviewerLoad.fail("could not allow redirects to " + base + ": " + put.statusCode() + " " + put.body());
         }
     }
 
