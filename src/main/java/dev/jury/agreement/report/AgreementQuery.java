@@ -50,8 +50,7 @@ public record AgreementQuery(String name, Long queueId, Integer rubricVersion, I
         return score ? "score" : "value";
     }
 
-    /** The query on the labels' values, as {@link #parse(String, String, String, String, String, String, String,
-     * String)} reads it without {@code on}. */
+    /** The query string without {@code on}: a report on the labels' values. */
     public static AgreementQuery parse(String name, String queue, String rubricVersion, String from, String to,
                                        String bootstrap, String sort) {
         return parse(name, queue, rubricVersion, from, to, bootstrap, sort, null);

@@ -86,6 +86,10 @@ class AgreementOnScoreTest {
         for (int u = 0; u < 12; u++) {
             labels.add(label(traces.get(u), name, "yes", "noscore"));
         }
+        // A score that is not a whole 1–5 is left out of the score report and counted.
+        Map<String, Object> half = new HashMap<>(label(traces.get(0), name, "no", "halves"));
+        half.put("metadata", Map.of("score", 2.5));
+        labels.add(half);
         log(exp, labels);
         // The judge scored units 1–6 like observer A, so it agrees with the consensus where there is one (unit 6,
         // scored 1, 2, 3, 4, has none).
@@ -100,6 +104,8 @@ class AgreementOnScoreTest {
         assertEquals(List.of("1", "2", "3", "4", "5"), score.getList("rubric.levels.value"));
         assertEquals(List.of(true, true, true, false, false), score.getList("rubric.levels.negative"));
         assertEquals(4, score.getInt("raters"));
+        assertEquals(1, score.getInt("skipped_values.count"));
+        assertEquals("2.5", score.getString("skipped_values.values[0].value"));
         assertEquals(0.743, score.getDouble("krippendorff_alpha.nominal.value"), PUBLISHED);
         assertEquals(0.815, score.getDouble("krippendorff_alpha.ordinal.value"), PUBLISHED);
         assertEquals(0.849, score.getDouble("krippendorff_alpha.interval.value"), PUBLISHED);
@@ -108,16 +114,17 @@ class AgreementOnScoreTest {
         assertEquals(5, score.getInt("judge_vs_consensus[0].n"));
         assertEquals(1.0, score.getDouble("judge_vs_consensus[0].accuracy.value"), 1e-12);
 
-        // On the yes/no the fifth source counts and the score is not read.
+        // On the yes/no the sources without a score count and the score is not read.
         var value = report(exp, "name=" + name + "&bootstrap=0");
         assertEquals("value", value.getString("on"));
-        assertEquals(5, value.getInt("raters"));
+        assertEquals(6, value.getInt("raters"));
         assertEquals("boolean", value.getString("rubric.kind"));
 
         // The page offers the choice for this judge and shows the ordinal α.
         given().get("/experiments/" + exp + "/agreement?name=" + name + "&on=score").then().statusCode(200)
                 .body(containsString("the 1–5 scores (ordinal)"))
                 .body(containsString("<option value=\"score\" selected"))
+                .body(containsString("their score is not a whole number from 1 to 5"))
                 .body(containsString("agreement.csv?name=" + name + "&amp;on=score"));
         given().get("/api/v1/experiments/" + exp + "/agreement.csv?name=" + name + "&on=score&bootstrap=0")
                 .then().statusCode(200).body(containsString("statistic,,,krippendorff_alpha_ordinal,0.81"));
