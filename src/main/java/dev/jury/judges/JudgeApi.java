@@ -2,8 +2,10 @@ package dev.jury.judges;
 
 import dev.jury.judges.prompt.Demo;
 import dev.jury.judges.prompt.InstructionsTemplate;
+import dev.jury.judges.templates.AnswerKind;
 import dev.jury.judges.templates.JudgeNameAdvice;
 import dev.jury.judges.templates.JudgeTemplates;
+import dev.jury.judges.templates.ScoreScale;
 import dev.jury.judges.templates.TemplateParams;
 import dev.jury.judges.prompt.MlflowJudge;
 import dev.jury.judges.memory.JudgeMemory;
@@ -77,8 +79,32 @@ public class JudgeApi {
                     v.parentVersion(), aliases, v.createdBy, v.createdAt, v.template,
                     v.answerKind().name().toLowerCase(java.util.Locale.ROOT), v.scoreThreshold,
                     JudgeNameAdvice.warning(v.judge.name).orElse(null),
-                    MlflowJudge.serialize(v.judge.name, v.instructions, v.model, v.inferenceParams,
-                            v.rubricVersion.spec(), demos, v.memory() == null ? List.of() : v.memory().guidelines()));
+                    mlflow(v, demos));
+        }
+
+        /**
+         * The version in MLflow's shape, as the model sees it: a 1–5 judge with the score scale and its demos as
+         * scores (what {@code JudgeCaller} sends), so that MLflow's judge answers 1–5; the template, answer kind and
+         * threshold in the description (docs/registry.md, "MLflow shape").
+         */
+        static ObjectNode mlflow(JudgeVersion v, List<Demo> demos) {
+            var guidelines = v.memory() == null ? List.<dev.jury.judges.memory.Guideline>of() : v.memory().guidelines();
+            dev.jury.rubrics.RubricSpec rubric = v.rubricVersion.spec();
+            List<Demo> shown = demos;
+            AnswerKind answer = v.answerKind();
+            if (answer == AnswerKind.SCORE) {
+                int threshold = v.scoreThreshold == null ? ScoreScale.DEFAULT_THRESHOLD : v.scoreThreshold;
+                rubric = ScoreScale.spec(threshold);
+                shown = demos.stream().map(d -> new Demo(d.inputs(), d.outputs(), d.expectations(),
+                        ScoreScale.demoScore(d.value()), d.rationale())).toList();
+            }
+            String description = v.template == null ? null : "Jury judge from template " + v.template + "; answer: "
+                    + answer.name().toLowerCase(java.util.Locale.ROOT) + (answer == AnswerKind.SCORE
+                    ? " (1–5; Jury stores yes when the score is above " + v.scoreThreshold + ", the score_threshold)"
+                    : answer == AnswerKind.PER_CHUNK ? " (asked once per retrieved chunk; yes when at least half "
+                    + "are relevant)" : "") + ".";
+            return MlflowJudge.serialize(v.judge.name, v.instructions, v.model, v.inferenceParams, rubric, shown,
+                    guidelines, description);
         }
     }
 

@@ -81,7 +81,13 @@ public class JudgeResource {
 
     /** The judge form as typed (parameters kept as text), with errors keyed as in the API. */
     public record JudgeForm(String name, String instructions, String model, String temperature, String maxTokens,
-                            String topP, Map<String, String> errors) {
+                            String topP, Map<String, String> errors, String threshold) {
+
+        /** A form without a threshold (a judge that is not a 1–5 judge). */
+        public JudgeForm(String name, String instructions, String model, String temperature, String maxTokens,
+                         String topP, Map<String, String> errors) {
+            this(name, instructions, model, temperature, maxTokens, topP, errors, null);
+        }
 
         static JudgeForm empty() {
             return new JudgeForm("", "", "", "", "", "", Map.of());
@@ -90,7 +96,13 @@ public class JudgeResource {
         static JudgeForm of(JudgeVersion v) {
             Map<String, Object> p = v.inferenceParams == null ? Map.of() : v.inferenceParams;
             return new JudgeForm(v.judge.name, v.instructions, v.model, text(p.get(InferenceParams.TEMPERATURE)),
-                    text(p.get(InferenceParams.MAX_TOKENS)), text(p.get(InferenceParams.TOP_P)), Map.of());
+                    text(p.get(InferenceParams.MAX_TOKENS)), text(p.get(InferenceParams.TOP_P)), Map.of(),
+                    v.scoreThreshold == null ? null : v.scoreThreshold.toString());
+        }
+
+        /** Whether the form shows the threshold: the judge is a 1–5 judge (template custom_score). */
+        public boolean hasThreshold() {
+            return threshold != null;
         }
 
         public String error(String field) {
@@ -115,7 +127,7 @@ public class JudgeResource {
         }
 
         JudgeForm withErrors(Map<String, String> e) {
-            return new JudgeForm(name, instructions, model, temperature, maxTokens, topP, e);
+            return new JudgeForm(name, instructions, model, temperature, maxTokens, topP, e, threshold);
         }
 
         private static String text(Object o) {
@@ -421,12 +433,17 @@ public class JudgeResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response nextVersion(@PathParam("exp") String exp, @PathParam("name") String name,
                                 @RestForm String instructions, @RestForm String model, @RestForm String temperature,
-                                @RestForm("max_tokens") String maxTokens, @RestForm("top_p") String topP) {
-        judges.judge(exp, name); // 404 before anything else
+                                @RestForm("max_tokens") String maxTokens, @RestForm("top_p") String topP,
+                                @RestForm String threshold) {
+        JudgeVersion latest = judges.resolve(exp, name, JudgeAlias.LATEST); // 404 before anything else
+        boolean scored = latest.scoreThreshold != null;
         var form = new JudgeForm(name, orEmpty(instructions), orEmpty(model), orEmpty(temperature),
-                orEmpty(maxTokens), orEmpty(topP), Map.of());
+                orEmpty(maxTokens), orEmpty(topP), Map.of(), scored ? orEmpty(threshold) : null);
         try {
-            var created = judges.create(exp, name, form.instructions(), form.model(), form.params(), user.username());
+            // Blank keeps the latest version's threshold; a threshold posted for a judge without one is refused.
+            Integer limit = threshold == null || threshold.isBlank() ? null : formThreshold(threshold);
+            var created = judges.create(exp, name, form.instructions(), form.model(), form.params(), limit,
+                    user.username(), true);
             return Flash.redirect(judgePath(exp, name), "Saved version " + created.version + " of judge '" + name
                     + "'.");
         } catch (ProblemException e) {
@@ -554,6 +571,16 @@ public class JudgeResource {
     static String excerpt(String instructions) {
         String flat = instructions.strip().replaceAll("\\s+", " ");
         return flat.length() <= EXCERPT ? flat : flat.substring(0, EXCERPT - 1) + "…";
+    }
+
+    /** The form's threshold as a number, or a 422 on {@code threshold} (the range is the service's check). */
+    private static Integer formThreshold(String typed) {
+        if (!typed.strip().matches("[0-9]{1,2}")) {
+            throw ProblemException.invalid("threshold", "The threshold is a whole number from 1 to 4 (a score above "
+                    + "it is yes); got '" + (typed.strip().length() > 20 ? typed.strip().substring(0, 20) + "…"
+                    : typed.strip()) + "'.");
+        }
+        return Integer.parseInt(typed.strip());
     }
 
     private static String orEmpty(String s) {

@@ -1,6 +1,7 @@
 package dev.jury.review;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jury.security.Roles;
 import dev.jury.web.ProblemException;
@@ -148,6 +149,11 @@ public class LabelExport {
         nullableNumber(g, "superseded_by", row.supersededBy());
         g.writeBooleanField("valid", row.valid());
         g.writeBooleanField("extra", row.extra());
+        if (row.metadata() != null) {
+            // the label's own metadata (a 1–5 judge's score, per-chunk verdicts …) as stored
+            g.writeFieldName("metadata");
+            g.writeRawValue(row.metadata());
+        }
         g.writeEndObject();
     }
 
@@ -219,6 +225,7 @@ public class LabelExport {
             g.writeStringField("rationale", row.rationale());
         }
         g.writeObjectFieldStart("metadata");
+        writeOwnMetadata(g, row.metadata());
         g.writeStringField("jury.trace_id", String.valueOf(row.traceId()));
         g.writeStringField("jury.queue_id", String.valueOf(queueId));
         if (row.rubricVersion() != null) {
@@ -240,6 +247,31 @@ public class LabelExport {
         g.writeBooleanField("valid", row.valid() && row.supersededBy() == null);
         g.writeEndObject();
     }
+
+    /**
+     * The label's own metadata in MLflow's map of strings: each top-level entry, a text as it is, anything else
+     * (the score 4, a list of chunk verdicts) as its JSON text — {@code "score": "4"}. Keys starting with
+     * {@code jury.} are Jury's own and left out here (they follow).
+     */
+    private static void writeOwnMetadata(JsonGenerator g, String metadata) throws IOException {
+        if (metadata == null) {
+            return;
+        }
+        JsonNode own = OWN_METADATA.readTree(metadata);
+        if (own == null || !own.isObject()) {
+            return;
+        }
+        for (var entries = own.fields(); entries.hasNext(); ) {
+            var entry = entries.next();
+            if (entry.getKey().startsWith("jury.") || entry.getValue().isNull()) {
+                continue;
+            }
+            g.writeStringField(entry.getKey(), entry.getValue().isTextual() ? entry.getValue().asText()
+                    : entry.getValue().toString());
+        }
+    }
+
+    private static final ObjectMapper OWN_METADATA = new ObjectMapper();
 
     /** Numeric rubrics export numbers (4, 2.5), the others their value text (MLflow feedback takes both). */
     private static void writeValue(JsonGenerator g, QueueStats.LabelRow row) throws IOException {

@@ -253,6 +253,48 @@ class JudgeResourceTest {
     }
 
     @Test
+    void theNextVersionFormOfAScoreJudgeShowsAndPostsTheThreshold() {
+        String exp = ApiFixtures.experiment();
+        given().contentType(io.restassured.http.ContentType.JSON).body(Map.of("template", "custom_score",
+                        "name", "polite", "model", "openai:/gpt-4.1-mini", "criterion", "Polite.", "threshold", 3))
+                .post("/api/v1/experiments/" + exp + "/judges").then().statusCode(201);
+        Response page = given().get("/experiments/" + exp + "/judges/polite");
+        page.then().statusCode(200).body(containsString("Threshold (score 1–5)"))
+                .body(containsString("name=\"threshold\" value=\"3\""));
+        String instructions = given().get("/api/v1/experiments/" + exp + "/judges/polite").then().extract()
+                .path("instructions");
+
+        form(page).formParam("instructions", instructions).formParam("model", "openai:/gpt-4.1-mini")
+                .formParam("threshold", "7").post("/experiments/" + exp + "/judges/polite").then().statusCode(422)
+                .body(containsString("whole number from 1 to 4"))
+                .body(containsString("name=\"threshold\" value=\"7\""))
+                .body(containsString("aria-invalid=\"true\""));
+        form(page).formParam("instructions", instructions).formParam("model", "openai:/gpt-4.1-mini")
+                .formParam("threshold", "four").post("/experiments/" + exp + "/judges/polite").then().statusCode(422)
+                .body(containsString("got &#39;four&#39;"));
+        form(page).formParam("instructions", instructions).formParam("model", "openai:/gpt-4.1-mini")
+                .formParam("threshold", " 4 ").post("/experiments/" + exp + "/judges/polite").then().statusCode(303);
+        given().get("/api/v1/experiments/" + exp + "/judges/polite").then().statusCode(200)
+                .body("version", equalTo(2)).body("score_threshold", equalTo(4))
+                .body("template", equalTo("custom_score"));
+        // Blank keeps the latest threshold.
+        Response next = given().get("/experiments/" + exp + "/judges/polite");
+        next.then().body(containsString("name=\"threshold\" value=\"4\""));
+        form(next).formParam("instructions", instructions).formParam("model", "openai:/gpt-4.1")
+                .formParam("threshold", "").post("/experiments/" + exp + "/judges/polite").then().statusCode(303);
+        given().get("/api/v1/experiments/" + exp + "/judges/polite").then()
+                .body("version", equalTo(3)).body("score_threshold", equalTo(4));
+
+        // A yes/no judge's form has no threshold, and a posted one is refused inline.
+        ApiFixtures.judge(exp, "quality");
+        Response plain = given().get("/experiments/" + exp + "/judges/quality");
+        plain.then().statusCode(200).body(not(containsString("Threshold (score 1–5)")));
+        form(plain).formParam("instructions", "Rate {{ outputs }}.").formParam("model", "openai:/gpt-4.1-mini")
+                .formParam("threshold", "3").post("/experiments/" + exp + "/judges/quality").then().statusCode(422)
+                .body(containsString("Only a 1–5 judge"));
+    }
+
+    @Test
     void noRubricMeansNoJudgeFormButALink() {
         String exp = ApiFixtures.experiment();
         given().get("/experiments/" + exp + "/judges").then().statusCode(200)

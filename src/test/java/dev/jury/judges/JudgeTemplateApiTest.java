@@ -87,6 +87,28 @@ class JudgeTemplateApiTest {
     }
 
     @Test
+    void theMlflowBlockOfATemplateJudgeCarriesTemplateAnswerAndThreshold() {
+        String exp = ApiFixtures.experiment();
+        post(exp, Map.of("template", "custom_score", "name", "polite", "criterion", "The reply is polite.",
+                "threshold", 4, "model", MODEL)).statusCode(201)
+                // the MLflow judge answers what Jury's model is asked: a score 1–5
+                .body("mlflow.instructions_judge_pydantic_data.feedback_value_type.enum", contains(1, 2, 3, 4, 5))
+                .body("mlflow.instructions_judge_pydantic_data.feedback_value_type.type", equalTo("integer"))
+                .body("mlflow.description", containsString("template custom_score"))
+                .body("mlflow.description", containsString("answer: score"))
+                .body("mlflow.description", containsString("above 4"))
+                .body("template", equalTo("custom_score")).body("answer", equalTo("score"))
+                .body("score_threshold", equalTo(4));
+        post(exp, Map.of("template", "chunk_relevance", "model", MODEL)).statusCode(201)
+                .body("mlflow.description", containsString("answer: per_chunk"))
+                .body("mlflow.instructions_judge_pydantic_data.feedback_value_type.enum", contains("yes", "no"));
+        // a judge written from scratch keeps MLflow's null description
+        ApiFixtures.judge(exp, "quality");
+        given().get("/api/v1/experiments/" + exp + "/judges/quality").then().statusCode(200)
+                .body("mlflow.description", nullValue()).body("template", nullValue());
+    }
+
+    @Test
     void everyProblemIsReportedByField() {
         String exp = ApiFixtures.experiment();
         post(exp, Map.of("template", "custom_score", "threshold", 7, "model", "nope")).statusCode(422)

@@ -273,6 +273,19 @@ class QueueResourceTest {
         assertEquals("changed", edit.path("rationale").asText());
         assertEquals(String.valueOf(queue.id), edit.path("metadata").path("jury.queue_id").asText());
 
+        // A label's own metadata (a 1–5 score beside the yes/no) goes out with it: JSON as stored, MLflow as strings.
+        fixtures.count("WITH s AS (UPDATE assessment SET metadata = '{\"score\": 4, \"note\": \"x\"}'::jsonb "
+                + "WHERE id = ? RETURNING 1) SELECT count(*) FROM s", edit.path("assessment_id").asLong());
+        String scored = given().get("/api/v1/queues/" + queue.id + "/labels.jsonl").then().statusCode(200)
+                .extract().asString().strip().split("\n")[3];
+        assertEquals(4, json.readTree(scored).path("metadata").path("score").asInt());
+        JsonNode scoredMlflow = json.readTree(given().get("/api/v1/queues/" + queue.id + "/labels.mlflow.json")
+                .then().statusCode(200).extract().asString()).get(3);
+        assertEquals("4", scoredMlflow.path("metadata").path("score").asText());
+        assertTrue(scoredMlflow.path("metadata").path("score").isTextual(), "MLflow metadata is a map of strings");
+        assertEquals("x", scoredMlflow.path("metadata").path("note").asText());
+        assertFalse(mlflow.get(0).path("metadata").has("score"));
+
         given().get("/api/v1/queues/999999999/labels.csv").then().statusCode(404)
                 .contentType(containsString("application/problem+json"));
     }

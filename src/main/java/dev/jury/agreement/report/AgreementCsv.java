@@ -27,6 +27,9 @@ public final class AgreementCsv {
         csv.count("ratings", doc.ratings());
         csv.count("rubric_version", doc.rubricVersion());
         csv.count("skipped_values", doc.skippedValues().count());
+        if (doc.scoreThreshold() != null) {
+            csv.count("score_threshold", doc.scoreThreshold());
+        }
         csv.estimate("statistic", "", "", "krippendorff_alpha_nominal", doc.krippendorffAlpha().nominal());
         csv.estimate("statistic", "", "", "krippendorff_alpha_ordinal", doc.krippendorffAlpha().ordinal());
         csv.estimate("statistic", "", "", "krippendorff_alpha_interval", doc.krippendorffAlpha().interval());
@@ -52,6 +55,11 @@ public final class AgreementCsv {
             csv.estimate("judge", j.judge(), "", "kappa", j.kappa());
             csv.estimate("judge", j.judge(), "", "negative_precision", j.negativePrecision());
             csv.estimate("judge", j.judge(), "", "negative_recall", j.negativeRecall());
+        }
+        for (AgreementDocument.JudgePair p : doc.judgePairs()) {
+            csv.estimate("judge_pair", p.judgeA(), p.judgeB(), "cohen_kappa_quadratic", p.kappa());
+            csv.estimate("judge_pair", p.judgeA(), p.judgeB(), "krippendorff_alpha_ordinal", p.alphaOrdinal());
+            csv.estimate("judge_pair", p.judgeA(), p.judgeB(), "percent_agreement", p.percentAgreement());
         }
         return csv.out.toString();
     }

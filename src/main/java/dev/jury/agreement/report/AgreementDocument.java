@@ -26,7 +26,15 @@ public record AgreementDocument(String experiment, String name, AgreementResult.
                                 String consensusRule, List<Pair> cohenKappaPairs, List<Reviewer> reviewers,
                                 List<Judge> judgeVsConsensus, long disagreementsTotal,
                                 List<AgreementResult.Disagreement> disagreements, Skipped skippedValues,
-                                BootstrapInfo bootstrap, AgreementResult.Timings timingsMs) {
+                                BootstrapInfo bootstrap, AgreementResult.Timings timingsMs, String on,
+                                Integer scoreThreshold, List<JudgePair> judgePairs) {
+
+    /**
+     * Two judge versions on the traces both scored (reports on the score): quadratic κ, ordinal α, equal scores.
+     */
+    public record JudgePair(String judgeA, String judgeB, long n, EstimateView kappa, EstimateView alphaOrdinal,
+                            EstimateView percentAgreement) {
+    }
 
     /**
      * The α the page leads with: ordinal for ordered rubrics, nominal otherwise, with Krippendorff's band.
@@ -115,7 +123,10 @@ public record AgreementDocument(String experiment, String name, AgreementResult.
                         result.skipped().adjudication(), result.skipped().values()),
                 new BootstrapInfo(result.bootstrap().resamples(), result.bootstrap().level(),
                         result.bootstrap().seed()),
-                result.timings());
+                result.timings(), result.on(), result.scoreThreshold(),
+                result.judgePairs().stream().map(p -> new JudgePair(p.judgeA(), p.judgeB(), p.n(),
+                        EstimateView.of(p.kappa()), EstimateView.of(p.alphaOrdinal()),
+                        EstimateView.of(p.percentAgreement()))).toList());
     }
 
     private static Headline headline(AgreementReport report) {

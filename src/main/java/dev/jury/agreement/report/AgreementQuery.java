@@ -21,9 +21,14 @@ import java.util.Locale;
  * @param to            human labels given before this instant
  * @param bootstrap     resamples for the intervals; {@code null} = the configured default, 0 = point estimates only
  * @param sort          order of the disagreement list: {@code trace} (oldest first), {@code newest}, {@code labels}
+ * @param score         compare the labels' 1–5 {@code metadata.score} (ordinal) instead of their value
+ *                      ({@code on=score}; only for names whose judge has a score, docs/agreement.md "On the score")
  */
 public record AgreementQuery(String name, Long queueId, Integer rubricVersion, Instant from, Instant to,
-                             Integer bootstrap, String sort) {
+                             Integer bootstrap, String sort, boolean score) {
+
+    /** What {@code on} may say: the labels' value (the default) or their 1–5 score. */
+    public static final List<String> ON = List.of("value", "score");
 
     /** More resamples than this would only burn CPU: the percentiles stop moving long before. */
     public static final int MAX_BOOTSTRAP = 10_000;
@@ -34,12 +39,29 @@ public record AgreementQuery(String name, Long queueId, Integer rubricVersion, I
         sort = sort == null || sort.isBlank() ? "trace" : sort;
     }
 
+    /** A report on the labels' values. */
+    public AgreementQuery(String name, Long queueId, Integer rubricVersion, Instant from, Instant to,
+                          Integer bootstrap, String sort) {
+        this(name, queueId, rubricVersion, from, to, bootstrap, sort, false);
+    }
+
+    /** {@code value} or {@code score}, as the query string spells it. */
+    public String on() {
+        return score ? "score" : "value";
+    }
+
+    /** The query string without {@code on}: a report on the labels' values. */
+    public static AgreementQuery parse(String name, String queue, String rubricVersion, String from, String to,
+                                       String bootstrap, String sort) {
+        return parse(name, queue, rubricVersion, from, to, bootstrap, sort, null);
+    }
+
     /**
      * Reads the query string. Malformed values are a 400 naming the parameter; values that are well-formed but
      * name nothing (an unknown queue) are the service's 404.
      */
     public static AgreementQuery parse(String name, String queue, String rubricVersion, String from, String to,
-                                       String bootstrap, String sort) {
+                                       String bootstrap, String sort, String on) {
         Long queueId = blank(queue) ? null : positiveLong("queue", queue, "a review queue's id, e.g. 12");
         Integer version = blank(rubricVersion) ? null
                 : (int) positiveLong("rubric_version", rubricVersion, "a rubric version number, e.g. 2");
@@ -63,7 +85,12 @@ public record AgreementQuery(String name, Long queueId, Integer rubricVersion, I
             throw badRequest("sort", "sort orders the disagreement list: one of " + String.join(", ", SORTS)
                     + "; got '" + abbreviate(sort.strip()) + "'.");
         }
-        return new AgreementQuery(name, queueId, version, start, end, resamples, order);
+        String basis = blank(on) ? "value" : on.strip().toLowerCase(Locale.ROOT);
+        if (!ON.contains(basis)) {
+            throw badRequest("on", "on says what is compared: value (the label, the default) or score (the 1–5 "
+                    + "score a custom_score judge stores beside it); got '" + abbreviate(on.strip()) + "'.");
+        }
+        return new AgreementQuery(name, queueId, version, start, end, resamples, order, basis.equals("score"));
     }
 
     private static long positiveLong(String field, String raw, String what) {

@@ -50,7 +50,8 @@ public class AgreementResource {
     AgreementConfig config;
 
     /** The form as typed, kept when it is refused. */
-    public record Form(String name, String queue, String rubricVersion, String from, String to, String sort) {
+    public record Form(String name, String queue, String rubricVersion, String from, String to, String sort,
+                       String on) {
     }
 
     /** One option of a select. */
@@ -78,7 +79,7 @@ public class AgreementResource {
     public record PageView(Experiment experiment, Form form, List<Choice> names, List<Choice> queues,
                            List<Choice> versions, AgreementDocument doc, SvgCharts.HeatMap heatMap,
                            List<JudgeView> judges, List<DisagreementView> disagreements, ListPage disagreementPage,
-                           String fleissBand, String error, String query, String hint) {
+                           String fleissBand, String error, String query, String hint, List<Choice> on) {
 
         public String kappaSource() {
             return Interpretation.LANDIS_KOCH_SOURCE;
@@ -120,14 +121,14 @@ public class AgreementResource {
     public Response page(@PathParam("exp") String exp, @RestQuery String name, @RestQuery String queue,
                          @RestQuery("rubric_version") String rubricVersion, @RestQuery String from,
                          @RestQuery String to, @RestQuery String sort, @RestQuery String page,
-                         HttpHeaders headers) {
+                         @RestQuery String on, HttpHeaders headers) {
         Experiment experiment = experiments.get(exp);
         List<Rubric> rubrics = Rubric.listForExperiment(experiment.id);
         String chosen = name;
         if ((chosen == null || chosen.isBlank()) && (queue == null || queue.isBlank()) && rubrics.size() == 1) {
             chosen = rubrics.get(0).name; // the only possible answer; no need to ask
         }
-        Form form = new Form(chosen, queue, rubricVersion, from, to, sort);
+        Form form = new Form(chosen, queue, rubricVersion, from, to, sort, on);
         String query = query(form);
         if ((chosen == null || chosen.isBlank()) && (queue == null || queue.isBlank())) {
             String hint = rubrics.isEmpty() ? "This experiment has no rubric yet, so there are no labels to compare."
@@ -138,7 +139,7 @@ public class AgreementResource {
         try {
             int number = ListPage.number(page);
             var result = agreement.report(experiment.name,
-                    AgreementQuery.parse(chosen, queue, rubricVersion, from, to, null, sort),
+                    AgreementQuery.parse(chosen, queue, rubricVersion, from, to, null, sort, on),
                     (number - 1) * ListPage.SIZE, ListPage.SIZE);
             var doc = AgreementDocument.of(result);
             var shown = ListPage.numbered(number, ListPage.SIZE, doc.disagreementsTotal());
@@ -157,9 +158,9 @@ public class AgreementResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response json(@PathParam("exp") String exp, @RestQuery String name, @RestQuery String queue,
                          @RestQuery("rubric_version") String rubricVersion, @RestQuery String from,
-                         @RestQuery String to) {
+                         @RestQuery String to, @RestQuery String on) {
         var doc = AgreementDocument.of(agreement.report(exp,
-                AgreementQuery.parse(name, queue, rubricVersion, from, to, null, null)));
+                AgreementQuery.parse(name, queue, rubricVersion, from, to, null, null, on)));
         return Response.ok(doc, MediaType.APPLICATION_JSON_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"" + AgreementApi.fileName(doc, "json") + "\"")
                 .build();
@@ -170,9 +171,9 @@ public class AgreementResource {
     @Produces("text/csv")
     public Response csv(@PathParam("exp") String exp, @RestQuery String name, @RestQuery String queue,
                         @RestQuery("rubric_version") String rubricVersion, @RestQuery String from,
-                        @RestQuery String to) {
+                        @RestQuery String to, @RestQuery String on) {
         var doc = AgreementDocument.of(agreement.report(exp,
-                AgreementQuery.parse(name, queue, rubricVersion, from, to, null, null)));
+                AgreementQuery.parse(name, queue, rubricVersion, from, to, null, null, on)));
         return Response.ok(AgreementCsv.of(doc), "text/csv; charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"" + AgreementApi.fileName(doc, "csv") + "\"")
                 .build();
@@ -197,7 +198,22 @@ public class AgreementResource {
                 doc == null ? null : SvgCharts.kappaHeatMap(doc.reviewers(), doc.cohenKappaPairs(),
                         doc.kappaWeighting(), config.heatMapReviewers()),
                 doc == null ? List.of() : judges(doc), doc == null ? List.of() : disagreements(experiment, doc),
-                disagreementPage, doc == null ? null : kappaBand(doc.fleissKappa()), error, query, hint);
+                disagreementPage, doc == null ? null : kappaBand(doc.fleissKappa()), error, query, hint,
+                onChoices(experiment, selectedName, form));
+    }
+
+    /**
+     * "Compare: labels / 1–5 scores" when the chosen name's judge has a score (a custom_score judge); else
+     * nothing, and the form has no such field.
+     */
+    private static List<Choice> onChoices(Experiment experiment, String name, Form form) {
+        if (name.isEmpty() || VersionChoice.scoreThresholdOf(experiment,
+                name.toLowerCase(java.util.Locale.ROOT)) == null) {
+            return List.of();
+        }
+        boolean score = form.on() != null && "score".equalsIgnoreCase(form.on().strip());
+        return List.of(new Choice("value", "the labels (yes/no)", !score),
+                new Choice("score", "the 1–5 scores (ordinal)", score));
     }
 
     /** The report's versions with their label counts; before a report, the rubric's versions. */
@@ -258,6 +274,7 @@ public class AgreementResource {
         params.put("rubric_version", form.rubricVersion());
         params.put("from", form.from());
         params.put("to", form.to());
+        params.put("on", form.on());
         return params.entrySet().stream().filter(e -> e.getValue() != null && !e.getValue().isBlank())
                 .map(e -> e.getKey() + "=" + encode(e.getValue().strip())).collect(Collectors.joining("&"));
     }

@@ -17,13 +17,25 @@ import java.util.Map;
  * @param judges             one series per judge version that gave verdicts, oldest version first
  * @param disagreements      the first {@code jury.agreement.max-disagreements} in the requested order
  * @param disagreementsTotal all traces without a consensus or where the latest judge differs from it
+ * @param on                 {@code value} (the labels) or {@code score} (their 1–5 {@code metadata.score})
+ * @param scoreThreshold     on the score: the judge's threshold (scores at or below it fail); else null
+ * @param judgePairs         on the score: every pair of judge versions on the traces both scored; else empty
  */
 public record AgreementResult(String experiment, String name, QueueInfo queue, RubricInfo rubric,
                               List<VersionCount> rubricVersions, Instant from, Instant to, AgreementReport report,
                               Consensus.Rule consensusRule, String kappaWeighting, Bootstrap bootstrap,
                               Map<String, String> reviewerNames, Map<String, Double> medianSeconds,
                               List<JudgeSeries> judges, List<Disagreement> disagreements, long disagreementsTotal,
-                              String sort, Skipped skipped, Timings timings) {
+                              String sort, Skipped skipped, Timings timings, String on, Integer scoreThreshold,
+                              List<JudgePair> judgePairs) {
+
+    /**
+     * Two judge versions compared with each other on the traces both scored (reports on the score only): quadratic
+     * κ, ordinal α and the share of equal scores.
+     */
+    public record JudgePair(String judgeA, String judgeB, long n, dev.jury.agreement.Estimate kappa,
+                            dev.jury.agreement.Estimate alphaOrdinal, dev.jury.agreement.Estimate percentAgreement) {
+    }
 
     public record QueueInfo(long id, String name) {
     }

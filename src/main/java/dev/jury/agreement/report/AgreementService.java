@@ -5,6 +5,9 @@ import dev.jury.agreement.Bootstrap;
 import dev.jury.agreement.CohenKappa;
 import dev.jury.agreement.Consensus;
 import dev.jury.agreement.DisagreementOrder;
+import dev.jury.agreement.Estimate;
+import dev.jury.agreement.KrippendorffAlpha;
+import dev.jury.agreement.PercentAgreement;
 import dev.jury.agreement.RatingTable;
 import dev.jury.agreement.Scale;
 import dev.jury.agreement.UnitLabels;
@@ -81,9 +84,11 @@ public class AgreementService {
         RatingTableLoader.Tables loaded = tables.load(choice, query);
         RubricVersion selected = loaded.selected();
         RubricSpec spec = selected.spec();
-        boolean ordered = spec.kind() != RubricKind.BOOLEAN;
+        boolean score = query.score();
+        boolean ordered = score || spec.kind() != RubricKind.BOOLEAN;
         RatingTable table = loaded.humans();
-        Scale scale = scale(spec, ordered);
+        Scale scale = score ? ScoreLevels.scale(choice.scoreThreshold) : scale(spec, ordered);
+        List<String> values = score ? ScoreLevels.VALUES : RubricValues.allowedValues(spec);
         Consensus.Rule rule = choice.queue != null && ordered && "MEDIAN".equals(choice.queue.consensusRule)
                 ? Consensus.Rule.MEDIAN : Consensus.Rule.MAJORITY;
         CohenKappa.Weighting weighting = ordered ? CohenKappa.Weighting.QUADRATIC : CohenKappa.Weighting.UNWEIGHTED;
@@ -103,17 +108,58 @@ public class AgreementService {
         AgreementResult.JudgeSeries latest = judges.isEmpty() ? null : judges.get(judges.size() - 1);
         DisagreementOrder.Result disagreements = DisagreementOrder.of(report,
                 latest == null ? null : latest.source(), DisagreementOrder.Sort.of(query.sort()), offset, limit);
-        List<AgreementResult.Disagreement> shown = disagreements(report, spec, disagreements,
+        List<AgreementResult.Disagreement> shown = disagreements(report, values, disagreements,
                 latest == null ? null : loaded.judgeLabels().get(latest.source()), latest);
         Rubric rubric = choice.rubric;
         return new AgreementResult(experiment.name, rubric.name,
                 choice.queue == null ? null : new AgreementResult.QueueInfo(choice.queue.id, choice.queue.name),
-                rubricInfo(rubric, selected, spec, ordered), choice.versionCounts(selected, loaded.labelsPerVersion()),
+                score ? new AgreementResult.RubricInfo(rubric.name, selected.version, "score", true,
+                        ScoreLevels.levels(choice.scoreThreshold)) : rubricInfo(rubric, selected, spec, ordered),
+                choice.versionCounts(selected, loaded.labelsPerVersion()),
                 query.from(), query.to(), report, rule, weighting == CohenKappa.Weighting.QUADRATIC ? "quadratic"
                 : "unweighted", bootstrap, reviewerNames.of(table), loaded.medianSeconds(), judges,
                 shown, disagreements.total(), query.sort(), loaded.skipped(),
                 new AgreementResult.Timings(millis(started, loaded.labelsReadAt()),
-                        millis(loaded.labelsReadAt(), built), millis(built, computed), loaded.source().label()));
+                        millis(loaded.labelsReadAt(), built), millis(built, computed), loaded.source().label()),
+                query.on(), choice.scoreThreshold,
+                loaded.judgeTable() == null ? List.of() : judgePairs(loaded.judgeTable(), judges));
+    }
+
+    /**
+     * Every pair of judge versions (older first) on the traces both scored, whether or not a human labelled them:
+     * quadratically weighted κ, ordinal α of the two, and the share of equal scores. Point estimates.
+     */
+    static List<AgreementResult.JudgePair> judgePairs(RatingTable scores, List<AgreementResult.JudgeSeries> judges) {
+        List<AgreementResult.JudgePair> pairs = new ArrayList<>();
+        for (int a = 0; a < judges.size(); a++) {
+            for (int b = a + 1; b < judges.size(); b++) {
+                int ra = scores.raterIndex(judges.get(a).source());
+                int rb = scores.raterIndex(judges.get(b).source());
+                if (ra < 0 || rb < 0) {
+                    continue;
+                }
+                RatingTable.Builder two = RatingTable.builder(scores.categories());
+                long n = 0;
+                for (int u = 0; u < scores.unitCount(); u++) {
+                    int va = scores.value(u, ra);
+                    int vb = scores.value(u, rb);
+                    if (va != RatingTable.MISSING && vb != RatingTable.MISSING) {
+                        two.add(scores.unitKey(u), "a", va);
+                        two.add(scores.unitKey(u), "b", vb);
+                        n++;
+                    }
+                }
+                RatingTable both = two.build();
+                boolean empty = n == 0;
+                pairs.add(new AgreementResult.JudgePair(judges.get(a).source(), judges.get(b).source(), n,
+                        empty ? Estimate.notEnoughData(0) : CohenKappa.between(both, 0, 1,
+                                CohenKappa.Weighting.QUADRATIC),
+                        empty ? Estimate.notEnoughData(0) : KrippendorffAlpha.of(both,
+                                KrippendorffAlpha.Level.ORDINAL),
+                        empty ? Estimate.notEnoughData(0) : PercentAgreement.of(both)));
+            }
+        }
+        return pairs;
     }
 
     /** Ordered levels keep their rubric order; numeric levels carry their numbers for interval α. */
@@ -160,12 +206,11 @@ public class AgreementService {
     // ---- what is shown next to the numbers ------------------------------------------------------------------------
 
     /** The listed units in rubric values: human labels per value, the consensus and the latest judge's verdict. */
-    private static List<AgreementResult.Disagreement> disagreements(AgreementReport report, RubricSpec spec,
+    private static List<AgreementResult.Disagreement> disagreements(AgreementReport report, List<String> values,
                                                                     DisagreementOrder.Result listed,
                                                                     UnitLabels latestLabels,
                                                                     AgreementResult.JudgeSeries latest) {
         RatingTable table = report.table();
-        List<String> values = RubricValues.allowedValues(spec);
         return listed.first().stream().map(entry -> {
             int u = entry.unit();
             long[] counts = new long[values.size()];

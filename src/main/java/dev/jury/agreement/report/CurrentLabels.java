@@ -182,7 +182,7 @@ final class CurrentLabels {
      * consensus wherever they were made, and judge verdicts are compared on whatever traces the humans labelled.
      */
     static CurrentLabels load(Connection connection, int fetchSize, long experimentId, String foldedName,
-                              Long queueId, Instant from, Instant to) throws SQLException {
+                              Long queueId, Instant from, Instant to, boolean score) throws SQLException {
         CurrentLabels labels = new CurrentLabels();
         // The hash of an experiment's trace ids (250,000 traces ≈ 7 MB) spills to disk at the default 4 MB.
         try (var session = connection.createStatement()) {
@@ -191,7 +191,7 @@ final class CurrentLabels {
         // The PostgreSQL driver streams through a cursor only with auto-commit off (the caller's transaction) and a
         // fetch size; numbers travel in binary only once a statement is server-prepared, which threshold -1 forces
         // from the first execution.
-        try (PreparedStatement select = connection.prepareStatement(sql(false, queueId, from, to),
+        try (PreparedStatement select = connection.prepareStatement(sql(false, queueId, from, to, score),
                 ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             select.unwrap(PGStatement.class).setPrepareThreshold(-1);
             select.setFetchSize(fetchSize);
@@ -222,10 +222,10 @@ final class CurrentLabels {
      * @return rows read
      */
     int refresh(Connection connection, long after, Set<Long> seen, long experimentId, String foldedName,
-                Long queueId, Instant from, Instant to) throws SQLException {
+                Long queueId, Instant from, Instant to, boolean score) throws SQLException {
         Set<Long> dropped = new HashSet<>();
         int read = 0;
-        try (PreparedStatement select = connection.prepareStatement(sql(true, queueId, from, to))) {
+        try (PreparedStatement select = connection.prepareStatement(sql(true, queueId, from, to, score))) {
             select.setString(1, foldedName);
             int p = bindCurrent(select, 2, foldedName, queueId, from, to);
             select.setLong(p++, experimentId);
@@ -259,9 +259,11 @@ final class CurrentLabels {
     /**
      * The load (current rows only) or the refresh (every row above an id, with whether it is a current label
      * passing the filters and which row it supersedes). Parameters: see {@link #bind}, then for the refresh the id
-     * and the folded name twice.
+     * and the folded name twice. With {@code score} the value read is the label's {@code metadata.score} (the 1–5
+     * score a custom_score judge stores beside its yes/no, or a human's logged with the label), and labels
+     * without one are not current labels of the report.
      */
-    private static String sql(boolean refresh, Long queueId, Instant from, Instant to) {
+    private static String sql(boolean refresh, Long queueId, Instant from, Instant to, boolean score) {
         // Every column costs per row, and a million rows is the case to be fast for: the kind of source is
         // decided here (null for a rater — nulls cost nothing on the wire —, 1 adjudication, 2 judge) and the name
         // is only compared. "name = ? OR …" lets the usual canonical spelling skip the trim and case-fold.
@@ -269,6 +271,9 @@ final class CurrentLabels {
                 (a.name = ? OR lower(btrim(a.name)) = ?)
                    AND a.valid AND a.error IS NULL AND a.value IS NOT NULL
                    AND a.source_type IN ('HUMAN', 'LLM_JUDGE')""";
+        if (score) {
+            current += "\n   AND (a.metadata ->> 'score') IS NOT NULL";
+        }
         String rater = "a.source_type = 'HUMAN' AND a.source_id NOT LIKE 'adjudication:%'";
         if (queueId != null) {
             current += "\n   AND (NOT (" + rater + ") OR a.queue_id = ?)";
@@ -280,10 +285,11 @@ final class CurrentLabels {
             current += "\n   AND (NOT (" + rater + ") OR a.created_at < ?)";
         }
         String columns = """
-                SELECT a.id, a.trace_id, a.source_id, a.value,
+                SELECT a.id, a.trace_id, a.source_id, $value,
                        CASE WHEN a.source_type = 'LLM_JUDGE' THEN 2
                             WHEN a.source_id LIKE 'adjudication:%' THEN 1 END,
-                       a.rubric_version_id, a.time_spent_ms, a.name <> ?""";
+                       a.rubric_version_id, a.time_spent_ms, a.name <> ?"""
+                .replace("$value", score ? "a.metadata ->> 'score'" : "a.value");
         if (!refresh) {
             return columns + """
 

@@ -41,8 +41,15 @@ public class LabelCache {
 
     private static final Logger LOG = Logger.getLogger(LabelCache.class);
 
-    /** What the report asked for: the labels differ for each of these. */
-    record Key(long experimentId, String name, Long queueId, Instant from, Instant to) {
+    /**
+     * What the report asked for: the labels differ for each of these. {@code score}: the labels' 1–5
+     * {@code metadata.score} instead of their value ({@code on=score}).
+     */
+    record Key(long experimentId, String name, Long queueId, Instant from, Instant to, boolean score) {
+
+        Key(long experimentId, String name, Long queueId, Instant from, Instant to) {
+            this(experimentId, name, queueId, from, to, false);
+        }
     }
 
     /** Where a report's labels came from, shown in its timings. */
@@ -145,7 +152,7 @@ public class LabelCache {
                     source = Source.LOADED;
                 } else {
                     entry.labels.refresh(connection, entry.settled, entry.seen, key.experimentId(), key.name(),
-                            key.queueId(), key.from(), key.to());
+                            key.queueId(), key.from(), key.to(), key.score());
                     if (settled > entry.settled) {
                         entry.settled = settled;
                         entry.seen.removeIf(id -> id <= settled);
@@ -235,7 +242,7 @@ public class LabelCache {
 
     private CurrentLabels loadAll(Connection connection, Key key) throws SQLException {
         return CurrentLabels.load(connection, config.fetchSize(), key.experimentId(), key.name(), key.queueId(),
-                key.from(), key.to());
+                key.from(), key.to(), key.score());
     }
 
     /**

@@ -47,11 +47,13 @@ class RatingTableLoader {
      * @param adjudicated    the adjudicated level per unit (decides the consensus)
      * @param medianSeconds  source → median time spent per label, for sources that recorded it
      * @param labelsReadAt   {@link System#nanoTime()} when the labels were read, before the table was built
+     * @param judgeTable     on the score only: every judge version's scores on every trace (raters = judge
+     *                       sources), for judge-vs-judge agreement where no human gave a score; else null
      */
     record Tables(RubricVersion selected, Map<Long, Long> labelsPerVersion, RatingTable humans,
                   Map<String, UnitLabels> judgeLabels, List<AgreementResult.JudgeSeries> judges,
                   UnitLabels adjudicated, Map<String, Double> medianSeconds, AgreementResult.Skipped skipped,
-                  LabelCache.Source source, long labelsReadAt) {
+                  LabelCache.Source source, long labelsReadAt, RatingTable judgeTable) {
     }
 
     /**
@@ -61,8 +63,9 @@ class RatingTableLoader {
      * seconds with intervals, run after it is released.
      */
     Tables load(VersionChoice choice, AgreementQuery query) {
+        boolean score = query.score();
         var key = new LabelCache.Key(choice.experiment.id, choice.rubric.name, query.queueId(), query.from(),
-                query.to());
+                query.to(), score);
         try (Connection connection = dataSource.getConnection();
              LabelCache.Labels held = cache.open(connection, key)) {
             CurrentLabels labels = held.labels();
@@ -73,13 +76,14 @@ class RatingTableLoader {
             RubricSpec spec = selected.spec();
             int[] levelOfValue = new int[labels.values.size()];
             for (int v = 0; v < levelOfValue.length; v++) {
-                levelOfValue[v] = RubricValues.indexOf(spec, labels.values.get(v));
+                levelOfValue[v] = score ? ScoreLevels.indexOf(labels.values.get(v))
+                        : RubricValues.indexOf(spec, labels.values.get(v));
             }
             long[] skippedByValue = new long[labels.values.size()];
 
             Humans humans = humans(labels, selected.id.equals(choice.current().id) ? 0 : -1, selected.id,
-                    levelOfValue, skippedByValue, spec.levels().size());
-            Judges judges = judges(labels, humans.table, levelOfValue, skippedByValue);
+                    levelOfValue, skippedByValue, score ? ScoreLevels.VALUES.size() : spec.levels().size());
+            Judges judges = judges(labels, humans.table, levelOfValue, skippedByValue, score);
             UnitLabels adjudicated = UnitLabels.forTable(humans.table);
             long skippedAdjudication = 0;
             for (Map.Entry<Long, Integer> entry : labels.adjudicated().entrySet()) {
@@ -94,7 +98,7 @@ class RatingTableLoader {
             var skipped = new AgreementResult.Skipped(humans.skipped, judges.skipped, skippedAdjudication,
                     skippedValues(labels, skippedByValue));
             return new Tables(selected, labelsPerVersion, humans.table, judges.labels, judges.series, adjudicated,
-                    humans.medianSeconds, skipped, held.source(), readAt);
+                    humans.medianSeconds, skipped, held.source(), readAt, judges.table);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the labels of '" + choice.rubric.name + "'", e);
         }
@@ -160,11 +164,14 @@ class RatingTableLoader {
     }
 
     /** Each judge version's labels (oldest version first), its verdict counts, and verdicts outside the rubric. */
-    private record Judges(Map<String, UnitLabels> labels, List<AgreementResult.JudgeSeries> series, long skipped) {
+    private record Judges(Map<String, UnitLabels> labels, List<AgreementResult.JudgeSeries> series, long skipped,
+                          RatingTable table) {
     }
 
-    private static Judges judges(CurrentLabels labels, RatingTable table, int[] levelOfValue, long[] skippedByValue) {
+    private static Judges judges(CurrentLabels labels, RatingTable table, int[] levelOfValue, long[] skippedByValue,
+                                 boolean score) {
         CurrentLabels.Rows rows = labels.judges;
+        RatingTable.Builder all = score ? RatingTable.builder(ScoreLevels.VALUES.size()) : null;
         UnitLabels[] bySource = new UnitLabels[labels.sources.size()];
         long[] verdicts = new long[labels.sources.size()];
         long skipped = 0;
@@ -182,6 +189,9 @@ class RatingTableLoader {
             }
             // Verdicts on traces no human labelled have nothing to be compared with; set() leaves them out.
             bySource[source].set(rows.trace[i], level);
+            if (all != null) {
+                all.add(rows.trace[i], labels.sources.get(source), level);
+            }
         }
         List<AgreementResult.JudgeSeries> series = new ArrayList<>();
         for (int s = 0; s < verdicts.length; s++) {
@@ -198,7 +208,7 @@ class RatingTableLoader {
         for (AgreementResult.JudgeSeries judge : series) {
             byJudge.put(judge.source(), bySource[labels.sources.indexOf(judge.source())]);
         }
-        return new Judges(byJudge, List.copyOf(series), skipped);
+        return new Judges(byJudge, List.copyOf(series), skipped, all == null ? null : all.build());
     }
 
     /** The 20 most frequent values left out, most frequent first. */

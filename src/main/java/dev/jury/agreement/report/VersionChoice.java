@@ -27,14 +27,20 @@ final class VersionChoice {
     final List<RubricVersion> newestFirst;
     /** The version the query asked for, or {@code null}. */
     private final RubricVersion requested;
+    /**
+     * For a report on the score ({@code on=score}): the threshold of the judge's newest version with a 1–5 score
+     * (scores at or below it are the failing side, as the judge stores them as {@code no}); else {@code null}.
+     */
+    final Integer scoreThreshold;
 
     private VersionChoice(Experiment experiment, ReviewQueue queue, Rubric rubric, List<RubricVersion> newestFirst,
-                          RubricVersion requested) {
+                          RubricVersion requested, Integer scoreThreshold) {
         this.experiment = experiment;
         this.queue = queue;
         this.rubric = rubric;
         this.newestFirst = newestFirst;
         this.requested = requested;
+        this.scoreThreshold = scoreThreshold;
     }
 
     /**
@@ -46,8 +52,34 @@ final class VersionChoice {
         ReviewQueue queue = queue(experiment, query.queueId());
         Rubric rubric = rubric(experiment, query.name(), queue);
         List<RubricVersion> versions = RubricVersion.listVersions(rubric.id);
+        Integer threshold = query.score() ? scoreThreshold(experiment, rubric) : null;
         return new VersionChoice(experiment, queue, rubric, versions,
-                requestedVersion(rubric, versions, query.rubricVersion(), queue));
+                requestedVersion(rubric, versions, query.rubricVersion(), queue), threshold);
+    }
+
+    /**
+     * The threshold of the newest version of the judge of this name that has a 1–5 score (made from the
+     * custom_score template), or {@code null} when it has none. Read from {@code judge_version} directly: judges
+     * import this package, not the reverse.
+     */
+    static Integer scoreThresholdOf(Experiment experiment, String name) {
+        @SuppressWarnings("unchecked")
+        List<Number> found = Rubric.getEntityManager().createNativeQuery("""
+                SELECT v.score_threshold FROM judge_version v JOIN judge j ON j.id = v.judge_id
+                 WHERE j.experiment_id = ?1 AND j.name = ?2 AND v.score_threshold IS NOT NULL
+                 ORDER BY v.version DESC LIMIT 1""").setParameter(1, experiment.id).setParameter(2, name)
+                .getResultList();
+        return found.isEmpty() ? null : found.get(0).intValue();
+    }
+
+    /** @throws ProblemException 422 when no version of the judge has a score */
+    private static Integer scoreThreshold(Experiment experiment, Rubric rubric) {
+        Integer threshold = scoreThresholdOf(experiment, rubric.name);
+        if (threshold == null) {
+            throw ProblemException.invalid("on", "'" + rubric.name + "' has no 1–5 score to compare: only judges "
+                    + "made from the custom_score template store one (metadata.score). Use on=value.");
+        }
+        return threshold;
     }
 
     RubricVersion current() {

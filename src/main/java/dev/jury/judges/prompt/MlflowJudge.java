@@ -55,10 +55,27 @@ public final class MlflowJudge {
     public static ObjectNode serialize(String name, String instructions, String model, Map<String, Object> params,
                                        RubricSpec rubric, List<Demo> demos,
                                        List<dev.jury.judges.memory.Guideline> guidelines) {
+        return serialize(name, instructions, model, params, rubric, demos, guidelines, null);
+    }
+
+    /**
+     * As {@link #serialize(String, String, String, Map, RubricSpec, List, List)} with MLflow's {@code description}
+     * set (null leaves it null, as {@code make_judge} does). The caller passes the rubric and demos the model
+     * actually answers in: for a 1–5 judge the score scale, not the yes/no its verdicts are stored as. MLflow's
+     * {@code SerializedScorer} takes no other fields, so what Jury adds (template, answer kind, threshold) goes into
+     * the description in words; the API answer carries them as fields beside this block.
+     */
+    public static ObjectNode serialize(String name, String instructions, String model, Map<String, Object> params,
+                                       RubricSpec rubric, List<Demo> demos,
+                                       List<dev.jury.judges.memory.Guideline> guidelines, String description) {
         ObjectNode block = JSON.createObjectNode();
         block.put("name", name);
         block.putArray("aggregations"); // InstructionsJudge passes aggregations=[]
-        block.putNull("description");
+        if (description == null) {
+            block.putNull("description");
+        } else {
+            block.put("description", description);
+        }
         block.put("is_session_level_scorer", false); // only {{ conversation }} makes one; Jury has no sessions
         block.put("mlflow_version", MLFLOW_VERSION);
         block.put("serialization_version", SERIALIZATION_VERSION);

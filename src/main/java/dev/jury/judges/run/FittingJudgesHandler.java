@@ -26,7 +26,8 @@ import java.util.Set;
  * The job behind "run the judges that fit": reads the experiment's traces in id order, checks each one's fields
  * ({@link TraceFields}) against what each judge needs, then starts one ordinary judge run per judge over the traces
  * it fits. The result lists per judge the traces applied, the traces skipped, the count per missing field, and the
- * run's job id. Re-running after a crash repeats the check and starts the runs again (a judge run skips traces that
+ * run's job id; and by id ({@code trace_ids}, {@code skipped_traces} with each trace's missing fields), the first
+ * {@link #MAX_LISTED} of each, so that a very large experiment does not make a result of megabytes. Re-running after a crash repeats the check and starts the runs again (a judge run skips traces that
  * already have a verdict of its version, so nothing is judged twice).
  */
 @ApplicationScoped
@@ -35,6 +36,8 @@ public class FittingJudgesHandler implements JobHandler {
     public static final String TYPE = "fitting-judges";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE = 500;
+    /** Trace ids listed per judge in the result, for the applied and for the skipped ones each. */
+    public static final int MAX_LISTED = 1_000;
 
     @Inject
     AgroalDataSource dataSource;
@@ -54,6 +57,8 @@ public class FittingJudgesHandler implements JobHandler {
         final List<TraceField> requires = new ArrayList<>();
         final List<Long> fitting = new ArrayList<>();
         final Map<String, Long> missing = new LinkedHashMap<>();
+        /** The first {@link #MAX_LISTED} skipped traces with the fields each lacks. */
+        final Map<Long, List<TraceField>> skippedTraces = new LinkedHashMap<>();
         long skipped;
 
         Tally(JsonNode judge) {
@@ -85,6 +90,9 @@ public class FittingJudgesHandler implements JobHandler {
                     } else {
                         t.skipped++;
                         lacking.forEach(f -> t.missing.merge(f.path(), 1L, Long::sum));
+                        if (t.skippedTraces.size() < MAX_LISTED) {
+                            t.skippedTraces.put(ids.get(i), lacking);
+                        }
                     }
                 }
             }
@@ -106,6 +114,17 @@ public class FittingJudgesHandler implements JobHandler {
             row.put("skipped", t.skipped);
             ObjectNode why = row.putObject("skipped_by_missing_field");
             t.missing.forEach(why::put);
+            ArrayNode applied = row.putArray("trace_ids");
+            t.fitting.stream().limit(MAX_LISTED).forEach(applied::add);
+            ArrayNode passed = row.putArray("skipped_traces");
+            t.skippedTraces.forEach((id, lacking) -> {
+                ObjectNode skip = passed.addObject().put("trace_id", id);
+                ArrayNode fieldsMissing = skip.putArray("missing");
+                lacking.forEach(f -> fieldsMissing.add(f.path()));
+                skip.put("reason", "missing " + String.join(", ", lacking.stream().map(TraceField::path).toList()));
+            });
+            row.put("trace_ids_truncated", t.fitting.size() > MAX_LISTED);
+            row.put("skipped_traces_truncated", t.skipped > MAX_LISTED);
             String reasons = t.missing.isEmpty() ? "" : " (missing " + String.join(", ", t.missing.entrySet().stream()
                     .map(e -> e.getKey() + ": " + e.getValue()).toList()) + ")";
             if (t.fitting.isEmpty()) {

@@ -148,8 +148,7 @@ public class JudgeCaller {
                                 String traceId) {
         int threshold = setup.scoreThreshold() == null ? ScoreScale.DEFAULT_THRESHOLD : setup.scoreThreshold();
         List<Demo> demos = setup.demos().stream().map(d -> new Demo(d.inputs(), d.outputs(), d.expectations(),
-                "yes".equals(d.value()) ? String.valueOf(ScoreScale.MAX) : "no".equals(d.value())
-                        ? String.valueOf(ScoreScale.MIN) : d.value(), d.rationale())).toList();
+                ScoreScale.demoScore(d.value()), d.rationale())).toList();
         Outcome scored = assessOnce(setup, ScoreScale.spec(threshold), demos, values, temperature, jobId, traceId);
         Verdict verdict = scored.verdict();
         if (verdict.isError()) {

@@ -232,13 +232,16 @@ public final class JudgeTemplates {
         StringBuilder s = new StringBuilder("Decide whether the response in {{ outputs }} to the request in "
                 + "{{ inputs }} adheres to every guideline.\n");
         if (guidelines.isEmpty()) {
-            s.append("The guidelines are the list \"guidelines\" in {{ expectations }}.\n");
+            s.append("The guidelines are this trace's own: \"guidelines\" in {{ expectations }} (a list of texts, "
+                    + "or one text).\n");
         } else {
-            s.append("Guidelines:\n");
+            s.append("Global guidelines (for every trace):\n");
             for (int i = 0; i < guidelines.size(); i++) {
                 s.append(i + 1).append(". ").append(inert(guidelines.get(i))).append('\n');
             }
-            s.append("Where {{ expectations }} has a list \"guidelines\", those apply too.\n");
+            s.append("This trace's own guidelines, if any, are \"guidelines\" in {{ expectations }} (a list of "
+                    + "texts, or one text). They apply in addition to the global ones: the response must adhere to "
+                    + "both.\n");
         }
         s.append("Answer yes only when the response adheres to all of them. Otherwise answer no and begin the "
                 + "rationale with \"Failed guideline: \" and the guideline it breaks, quoted, then say how.");

@@ -33,6 +33,14 @@ public final class ScoreScale {
         return null;
     }
 
+    /**
+     * An expert's yes/no example as the score a 1–5 judge is shown: yes at the top of the scale, no at the bottom
+     * (any other value as it is).
+     */
+    public static String demoScore(String value) {
+        return "yes".equals(value) ? String.valueOf(MAX) : "no".equals(value) ? String.valueOf(MIN) : value;
+    }
+
     /** Whether {@code score} passes: above the threshold. */
     public static boolean passes(int score, int threshold) {
         return score > threshold;

@@ -71,6 +71,12 @@ class FittingJudgesTest {
                 + " AND valid", source, trace);
     }
 
+    private static List<Long> ids(Iterable<JsonNode> nodes) {
+        List<Long> ids = new java.util.ArrayList<>();
+        nodes.forEach(n -> ids.add(n.asLong()));
+        return ids;
+    }
+
     @Test
     void eachTraceGetsTheJudgesWhoseFieldsItHas() throws Exception {
         String exp = "fit-" + UUID.randomUUID().toString().substring(0, 8);
@@ -107,10 +113,24 @@ class FittingJudgesTest {
         assertEquals(2, correctness.path("skipped").asInt());
         assertEquals(2, correctness.path("skipped_by_missing_field")
                 .path("expectations.expected_facts|expected_response").asInt());
+        // by id: the trace it runs on, and per skipped trace why
+        assertEquals(List.of(withFacts), ids(correctness.path("trace_ids")));
+        assertEquals(2, correctness.path("skipped_traces").size());
+        assertEquals(plain, correctness.path("skipped_traces").get(0).path("trace_id").asLong());
+        assertEquals("expectations.expected_facts|expected_response",
+                correctness.path("skipped_traces").get(0).path("missing").get(0).asText());
+        assertEquals("missing expectations.expected_facts|expected_response",
+                correctness.path("skipped_traces").get(1).path("reason").asText());
+        assertEquals(retrieved, correctness.path("skipped_traces").get(1).path("trace_id").asLong());
+        assertEquals(false, correctness.path("trace_ids_truncated").asBoolean(true));
         JsonNode safety = judgeRow(job, "safety");
+        assertEquals(List.of(plain, withFacts, retrieved), ids(safety.path("trace_ids")));
+        assertEquals(0, safety.path("skipped_traces").size());
         assertEquals(3, safety.path("traces").asInt());
         assertEquals(0, safety.path("skipped").asInt());
         JsonNode groundedness = judgeRow(job, "groundedness");
+        assertEquals(List.of(retrieved), ids(groundedness.path("trace_ids")));
+        assertEquals(List.of(plain, withFacts), ids(groundedness.path("skipped_traces").findValues("trace_id")));
         assertEquals(1, groundedness.path("traces").asInt());
         assertEquals(2, groundedness.path("skipped_by_missing_field").path("retrieved_context").asInt());
 

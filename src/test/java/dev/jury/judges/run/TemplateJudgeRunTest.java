@@ -181,6 +181,35 @@ class TemplateJudgeRunTest {
     }
 
     @Test
+    void perTraceGuidelinesApplyWithTheGlobalOnesAndAFailedOneIsNamed() throws Exception {
+        experiment();
+        judge(Map.of("template", "guideline_adherence", "name", "follows_policy",
+                "guidelines", List.of("Answer in English.")));
+        // One text (not a list) is one guideline; a list works the same.
+        long order = trace("{\"q\": \"where is it?\"}", "\"case-3 It ships soon.\"",
+                "{\"guidelines\": \"Mention the order number.\"}");
+        long listed = trace("{\"q\": \"when?\"}", "\"case-4 Order 77 ships today.\"",
+                "{\"guidelines\": [\"Mention the order number.\", \"Be brief.\"]}");
+        answer("case-3 It ships", "{\"result\": \"no\", \"rationale\": \"Failed guideline: \\\"Mention the "
+                + "order number.\\\" No order number is given.\"}");
+        answer("case-4 Order", "{\"result\": \"yes\", \"rationale\": \"Follows all three.\"}");
+
+        run("follows_policy");
+        assertEquals("no", stored(order, "judge:follows_policy@v1", "value"));
+        assertTrue(stored(order, "judge:follows_policy@v1", "rationale")
+                .startsWith("Failed guideline: \"Mention the order number.\""), "the rationale names the trace's own");
+        assertEquals("yes", stored(listed, "judge:follows_policy@v1", "value"));
+        String sent = llm.findAll(postRequestedFor(urlPathEqualTo("/v1/chat/completions"))
+                .withRequestBody(containing("case-3 It ships"))).get(0).getBodyAsString();
+        assertTrue(sent.contains("1. Answer in English."), "the global guideline is in the prompt");
+        assertTrue(sent.contains("Mention the order number."), "the trace's own guideline is in the prompt");
+        assertTrue(sent.contains("They apply in addition to the global ones"), "the prompt says both apply");
+        String other = llm.findAll(postRequestedFor(urlPathEqualTo("/v1/chat/completions"))
+                .withRequestBody(containing("case-4 Order"))).get(0).getBodyAsString();
+        assertTrue(other.contains("Be brief.") && !other.contains("case-3"), "each trace gets its own guidelines");
+    }
+
+    @Test
     void aChunkJudgeAnswersPerChunkAndStoresThePrecision() throws Exception {
         experiment();
         judge(Map.of("template", "chunk_relevance"));

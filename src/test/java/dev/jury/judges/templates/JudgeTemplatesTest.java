@@ -73,6 +73,8 @@ class JudgeTemplatesTest {
         assertTrue(global.instructions().contains("1. Answer in English."));
         assertTrue(global.instructions().contains("2. Never promise a refund { { trace } }"), global.instructions());
         assertTrue(global.instructions().contains("Failed guideline: "));
+        assertTrue(global.instructions().contains("Global guidelines (for every trace):"));
+        assertTrue(global.instructions().contains("They apply in addition to the global ones"), "union, stated");
         assertFalse(global.requires().contains(TraceField.GUIDELINES), "global guidelines: the trace needs none");
         assertEquals(java.util.Optional.empty(), InstructionsTemplate.validate(global.instructions()));
 
