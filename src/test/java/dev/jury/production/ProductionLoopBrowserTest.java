@@ -118,13 +118,15 @@ class ProductionLoopBrowserTest {
             // 3. the online-scoring page: the scored count rises to 3 (reloaded until it does)
             driver.get(judgePage + "/online-scoring");
             Set<String> seen = new LinkedHashSet<>();
-            new WebDriverWait(driver, Duration.ofSeconds(120), Duration.ofMillis(500)).until(d -> {
-                d.navigate().refresh();
-                String counts = d.findElement(By.id("online-scoring-counts")).getText();
-                seen.add(counts);
-                Matcher m = COUNTS.matcher(counts);
-                return m.find() && Integer.parseInt(m.group(1)) >= 3 && m.group(3).equals("0");
-            });
+            new WebDriverWait(driver, Duration.ofSeconds(120), Duration.ofMillis(500))
+                    .withMessage(() -> "the SDK traces were not scored: never '3 scored · … · 0 waiting'; seen " + seen)
+                    .until(d -> {
+                        d.navigate().refresh();
+                        String counts = d.findElement(By.id("online-scoring-counts")).getText();
+                        seen.add(counts);
+                        Matcher m = COUNTS.matcher(counts);
+                        return m.find() && Integer.parseInt(m.group(1)) >= 3 && m.group(3).equals("0");
+                    });
             String counts = driver.findElement(By.id("online-scoring-counts")).getText();
             assertTrue(counts.startsWith("3 scored · 0 errors · 0 waiting"),
                     "exactly the 3 SDK traces are scored, not the 2 older ones: " + counts + " (seen " + seen + ")");
