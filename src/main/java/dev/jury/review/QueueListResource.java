@@ -191,7 +191,9 @@ public class QueueListResource {
                     byField.putIfAbsent(error.field() == null ? "form" : error.field(), error.message());
                 }
                 if (byField.isEmpty()) {
-                    byField.put(e.status() == 409 ? "name" : "form", e.getMessage());
+                    // a source with nothing to draw from is the source's problem, another 409 the name's
+                    byField.put(e.extensions().containsKey("source") ? "source" : e.status() == 409 ? "name" : "form",
+                            e.getMessage());
                 }
             }
             return Response.status(e.status())
