@@ -354,4 +354,29 @@ class UncertaintyQueueApiTest {
         createQueue(w, margin).statusCode(201)
                 .body("strata.UNCERTAIN", org.hamcrest.Matchers.equalTo(2));
     }
+
+    @Test
+    @TestSecurity(user = "admin", roles = {"admin", "reviewer"})
+    void theQueueReportsEachStratumAndWeightsTheEstimateByOneOverPi() throws Exception {
+        var w = world(); // 4 "no", 4 "yes"
+        var body = queue("weighted", "stratified_random", 3);
+        // ⌈0.25·3⌉ = 1 per side; proportional round(1.5) = 2 negatives (π 2/4), 1 positive (π 1/4)
+        long q = createQueue(w, body).statusCode(201).extract().jsonPath().getLong("id");
+        for (int i = 0; i < 3; i++) { // the reviewer says "yes" to everything
+            var item = given().contentType(ContentType.JSON).post("/api/v1/queues/" + q + "/next").then().statusCode(200).extract().jsonPath();
+            given().contentType(ContentType.JSON).body(Map.of("token", item.getString("token"), "value", "yes",
+                            "rationale", "fine"))
+                    .post("/api/v1/leases/" + item.getLong("lease_id") + "/submit").then().statusCode(201);
+        }
+        var report = given().get("/api/v1/queues/" + q).then().statusCode(200)
+                .body("source", org.hamcrest.Matchers.equalTo("stratified_random"))
+                .body("strata.strata.name", org.hamcrest.Matchers.contains("VERDICT:no", "VERDICT:yes"))
+                .body("strata.strata.inclusion_probability", org.hamcrest.Matchers.contains(0.5f, 0.25f))
+                .body("strata.strata.judge_agrees", org.hamcrest.Matchers.contains(0, 1))
+                .extract().jsonPath();
+        // unweighted the judge agrees on 1 of 3; weighted, the positive (w = 4) counts as much as both negatives
+        // (w = 2 each): 4 / 8
+        assertEquals(0.5, report.getDouble("strata.weighted_agreement"), 1e-9);
+        assertEquals(3, report.getInt("strata.weighted_items"));
+    }
 }
