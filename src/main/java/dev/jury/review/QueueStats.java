@@ -180,7 +180,8 @@ public class QueueStats {
     public record LabelRow(long assessmentId, long traceId, String mlflowTraceId, String name, String value,
                            String rationale, String sourceType, String sourceId, String username,
                            Integer rubricVersion, String rubricKind, Long timeSpentMs, Instant createdAt,
-                           Long supersedes, Long supersededBy, boolean valid, boolean extra) {
+                           Long supersedes, Long supersededBy, boolean valid, boolean extra, String stratum,
+                           Double inclusionProbability) {
     }
 
     static final String ADJUDICATION_PREFIX = "adjudication:";
@@ -236,7 +237,7 @@ public class QueueStats {
                 SELECT a.id, a.trace_id, t.mlflow_trace_id, a.name, a.value, a.rationale, a.source_type, a.source_id,
                        CASE WHEN a.source_id LIKE 'adjudication:%' THEN substr(a.source_id, 14) ELSE r.username END,
                        v.version, v.kind, a.time_spent_ms, a.created_at, a.supersedes, a.superseded_by, a.valid,
-                       coalesce(l.extra, FALSE)
+                       coalesce(l.extra, FALSE), i.stratum, i.inclusion_probability
                   FROM assessment a
                   JOIN trace t ON t.id = a.trace_id
                   LEFT JOIN reviewer r ON r.subject = a.source_id
@@ -255,7 +256,7 @@ public class QueueStats {
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
                             (Integer) rs.getObject(10), rs.getString(11), (Long) rs.getObject(12),
                             rs.getTimestamp(13).toInstant(), (Long) rs.getObject(14), (Long) rs.getObject(15),
-                            rs.getBoolean(16), rs.getBoolean(17)));
+                            rs.getBoolean(16), rs.getBoolean(17), rs.getString(18), (Double) rs.getObject(19)));
                 }
             }
         } catch (SQLException e) {

@@ -378,5 +378,11 @@ class UncertaintyQueueApiTest {
         // (w = 2 each): 4 / 8
         assertEquals(0.5, report.getDouble("strata.weighted_agreement"), 1e-9);
         assertEquals(3, report.getInt("strata.weighted_items"));
+        // every exported label carries its item's stratum and π
+        String jsonl = given().get("/api/v1/queues/" + q + "/labels.jsonl").then().statusCode(200).extract().asString();
+        assertTrue(jsonl.contains("\"stratum\":\"VERDICT:yes\",\"inclusion_probability\":0.25"), jsonl);
+        assertEquals(2, jsonl.split("\"inclusion_probability\":0.5", -1).length - 1, jsonl);
+        String csv = given().get("/api/v1/queues/" + q + "/labels.csv").then().statusCode(200).extract().asString();
+        assertTrue(csv.lines().skip(1).anyMatch(l -> l.endsWith(",VERDICT:yes,0.25")), csv);
     }
 }
