@@ -155,7 +155,10 @@ public class LlmClient {
             throw failed(target, request, started, 1, new LlmException(LlmException.Kind.SERVER_ERROR,
                     target.provider().id, 1, "The offline judge " + target + " failed: " + e.getMessage()));
         }
-        var body = JSON.createObjectNode().put("result", answer.value()).put("rationale", answer.rationale());
+        // "confidence" is the vote margin (0 a tie … 1 unanimous): stored with the verdict, it is the embedded
+        // judge's uncertainty for review queues fed by it (docs/production.md).
+        var body = JSON.createObjectNode().put("result", answer.value()).put("rationale", answer.rationale())
+                .put("confidence", Math.round(Math.min(1, Math.max(0, answer.margin())) * 10_000) / 10_000.0);
         var response = new ChatResponse(body.toString(), 0, 0, false, elapsedMillis(started), 1);
         record(target, request, 0, 0, response.latencyMs(), 1, "ok", false);
         return response;

@@ -36,7 +36,8 @@ import java.time.temporal.ChronoUnit;
 public class LabelExport {
 
     static final String CSV_HEADER = "assessment_id,trace_id,mlflow_trace_id,name,value,rationale,source_type,"
-            + "source_id,source_username,rubric_version,time_spent_ms,created_at,supersedes,superseded_by,valid,extra";
+            + "source_id,source_username,rubric_version,time_spent_ms,created_at,supersedes,superseded_by,valid,extra,"
+            + "stratum,inclusion_probability";
 
     @Inject
     QueueService queues;
@@ -154,13 +155,20 @@ public class LabelExport {
             g.writeFieldName("metadata");
             g.writeRawValue(row.metadata());
         }
+        g.writeStringField("stratum", row.stratum());
+        if (row.inclusionProbability() == null) {
+            g.writeNullField("inclusion_probability");
+        } else {
+            g.writeNumberField("inclusion_probability", row.inclusionProbability());
+        }
         g.writeEndObject();
     }
 
     static void writeCsvLine(Writer w, QueueStats.LabelRow row) throws IOException {
         Object[] cells = {row.assessmentId(), row.traceId(), row.mlflowTraceId(), row.name(), row.value(),
                 row.rationale(), row.sourceType(), row.sourceId(), row.username(), row.rubricVersion(),
-                row.timeSpentMs(), row.createdAt(), row.supersedes(), row.supersededBy(), row.valid(), row.extra()};
+                row.timeSpentMs(), row.createdAt(), row.supersedes(), row.supersededBy(), row.valid(), row.extra(),
+                row.stratum(), row.inclusionProbability()};
         for (int i = 0; i < cells.length; i++) {
             if (i > 0) {
                 w.write(',');
@@ -239,6 +247,12 @@ public class LabelExport {
         }
         if (row.extra()) {
             g.writeStringField("jury.extra", "true");
+        }
+        if (row.stratum() != null) {
+            g.writeStringField("jury.stratum", row.stratum());
+        }
+        if (row.inclusionProbability() != null) {
+            g.writeStringField("jury.inclusion_probability", String.valueOf(row.inclusionProbability()));
         }
         g.writeEndObject();
         if (row.supersedes() != null) {

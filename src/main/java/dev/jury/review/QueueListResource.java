@@ -64,11 +64,12 @@ public class QueueListResource {
     public record CreateForm(String name, String judge, String tag, String from, String to, boolean judgedOnly,
                              String size, String reviewersPerItem, String balance, boolean blind, String consensusRule,
                              String leaseMinutes, Set<String> members, String moreMembers, String seed,
-                             Map<String, String> errors, Shortfall shortfall) {
+                             String source, String randomShare, Map<String, String> errors, Shortfall shortfall) {
 
         static CreateForm empty(List<String> judges) {
             return new CreateForm("", judges.isEmpty() ? "" : judges.get(0), "", "", "", false, "100", "2", "0.30",
-                    true, "majority", "10", Set.of(), "", "", Map.of(), null);
+                    true, "majority", "10", Set.of(), "", "", QueueSource.BALANCED.key(),
+                    String.valueOf(QueueService.DEFAULT_RANDOM_SHARE), Map.of(), null);
         }
 
         static CreateForm typed(MultivaluedMap<String, String> fields) {
@@ -77,12 +78,22 @@ public class QueueListResource {
                     first(fields, "reviewers_per_item"), first(fields, "balance"), checked(fields, "blind"),
                     first(fields, "consensus_rule"), first(fields, "lease_minutes"),
                     new LinkedHashSet<>(fields.getOrDefault("members", List.of())), first(fields, "more_members"),
-                    first(fields, "seed"), Map.of(), null);
+                    first(fields, "seed"), first(fields, "source"), first(fields, "random_share"), Map.of(), null);
         }
 
         CreateForm with(Map<String, String> newErrors, Shortfall newShortfall, String newSize) {
             return new CreateForm(name, judge, tag, from, to, judgedOnly, newSize, reviewersPerItem, balance, blind,
-                    consensusRule, leaseMinutes, members, moreMembers, seed, newErrors, newShortfall);
+                    consensusRule, leaseMinutes, members, moreMembers, seed, source, randomShare, newErrors,
+                    newShortfall);
+        }
+
+        public boolean isSource(String key) {
+            return key.equalsIgnoreCase(source) || (source.isBlank() && key.equals(QueueSource.BALANCED.key()));
+        }
+
+        /** The sources offered in the form. */
+        public List<QueueSource> sources() {
+            return List.of(QueueSource.values());
         }
 
         public String error(String field) {
@@ -143,6 +154,10 @@ public class QueueListResource {
         Integer lease = parseInt(form.leaseMinutes(), "lease_minutes", "Lease time must be a whole number of minutes",
                 errors);
         Long seed = form.seed().isBlank() ? null : parseLong(form.seed(), errors);
+        QueueSource source = QueueSource.parse(form.source().isBlank() ? "balanced" : form.source()).orElse(null);
+        Double randomShare = source == null || !source.purposive() || form.randomShare().isBlank() ? null
+                : parseDouble(form.randomShare(), "random_share",
+                "The random share must be a number from 0 to 0.5, like 0.20", errors);
         Instant from = parseDay(form.from(), "from", false, errors);
         Instant to = parseDay(form.to(), "to", true, errors);
         if (from != null && to != null && !from.isBefore(to)) {
@@ -162,7 +177,7 @@ public class QueueListResource {
                     form.blind(), members, seed, "unbalanced".equals(choice),
                     new QueueService.PoolFilter(form.tag().isBlank() ? null : form.tag().strip(), from, to,
                             form.judgedOnly()),
-                    form.consensusRule(), lease), user.username());
+                    form.consensusRule(), lease, form.source(), randomShare), user.username());
             return Flash.redirect("/queues/" + queue.id, "Created queue '" + queue.name + "': " + queue.size
                     + " items, " + balanceText(queue.balance) + ".");
         } catch (ProblemException e) {
@@ -176,7 +191,9 @@ public class QueueListResource {
                     byField.putIfAbsent(error.field() == null ? "form" : error.field(), error.message());
                 }
                 if (byField.isEmpty()) {
-                    byField.put(e.status() == 409 ? "name" : "form", e.getMessage());
+                    // a source with nothing to draw from is the source's problem, another 409 the name's
+                    byField.put(e.extensions().containsKey("source") ? "source" : e.status() == 409 ? "name" : "form",
+                            e.getMessage());
                 }
             }
             return Response.status(e.status())

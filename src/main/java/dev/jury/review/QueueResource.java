@@ -81,7 +81,9 @@ public class QueueResource {
     }
 
     /** The region refreshed every few seconds: progress, balance, reviewers, disagreements. */
-    public record LiveView(ReviewQueue queue, String experiment, QueueStats.Overview overview) {
+    /** @param strata where the items came from (shown for queues of a source other than balanced) */
+    public record LiveView(ReviewQueue queue, String experiment, QueueStats.Overview overview,
+                           QueueStats.Strata strata) {
         public double target() {
             return queue.balanceTarget.doubleValue();
         }
@@ -120,7 +122,7 @@ public class QueueResource {
     public Response queue(@PathParam("id") long id, HttpHeaders headers) {
         ReviewQueue queue = queues.get(id);
         Experiment experiment = Experiment.findById(queue.experimentId);
-        var live = new LiveView(queue, experiment.name, stats.overview(queue));
+        var live = new LiveView(queue, experiment.name, stats.overview(queue), stats.strata(queue));
         return Htmx.page(headers, () -> Templates.queue(page(queue, experiment, null, ""), live),
                 () -> Templates.queue$live(live)).build();
     }
@@ -157,7 +159,7 @@ public class QueueResource {
         }
         if (error != null) {
             Experiment experiment = Experiment.findById(queue.experimentId);
-            var live = new LiveView(queue, experiment.name, stats.overview(queue));
+            var live = new LiveView(queue, experiment.name, stats.overview(queue), stats.strata(queue));
             return Response.status(422).entity(Templates.queue(page(queue, experiment, error, typed), live)).build();
         }
         return Flash.redirect("/queues/" + id, "Added " + String.join(", ", usernames) + ".");

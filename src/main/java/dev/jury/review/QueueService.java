@@ -31,11 +31,26 @@ import java.util.Map;
 @Transactional
 public class QueueService {
 
-    /** What an admin asks for; null fields take the documented defaults. */
+    /**
+     * What an admin asks for; null fields take the documented defaults. {@code source} is a {@link QueueSource} key
+     * ({@code balanced} by default); {@code randomShare} the share of a purposive source's random stratum (0.2).
+     */
     public record CreateQueue(String name, String judge, Integer size, Integer reviewersPerItem, Double balance,
                               Boolean blind, List<String> members, Long seed, Boolean allowUnbalanced,
-                              PoolFilter pool, String consensusRule, Integer leaseMinutes) {
+                              PoolFilter pool, String consensusRule, Integer leaseMinutes, String source,
+                              Double randomShare) {
+
+        /** A balanced queue (the source before queue sources existed). */
+        public CreateQueue(String name, String judge, Integer size, Integer reviewersPerItem, Double balance,
+                           Boolean blind, List<String> members, Long seed, Boolean allowUnbalanced, PoolFilter pool,
+                           String consensusRule, Integer leaseMinutes) {
+            this(name, judge, size, reviewersPerItem, balance, blind, members, seed, allowUnbalanced, pool,
+                    consensusRule, leaseMinutes, null, null);
+        }
     }
+
+    /** The random stratum's share of a purposive queue when none is given. */
+    public static final double DEFAULT_RANDOM_SHARE = 0.20;
 
     /**
      * Which traces the queue is drawn from: all of the experiment, one tag ({@code key=value}), a creation time
@@ -101,6 +116,21 @@ public class QueueService {
         if (leaseMinutes < 1 || leaseMinutes > 24 * 60) {
             errors.add(Problem.FieldError.field("lease_minutes", "Lease time must be between 1 minute and 24 hours."));
         }
+        QueueSource source = request.source() == null || request.source().isBlank() ? QueueSource.BALANCED
+                : QueueSource.parse(request.source()).orElse(null);
+        if (source == null) {
+            errors.add(Problem.FieldError.field("source", "Unknown queue source '" + request.source()
+                    + "'; use one of " + QueueSource.keys() + "."));
+        }
+        double randomShare = request.randomShare() != null ? request.randomShare()
+                : source != null && source.purposive() ? DEFAULT_RANDOM_SHARE : 0;
+        if (randomShare < 0 || randomShare > 0.5 || Double.isNaN(randomShare)) {
+            errors.add(Problem.FieldError.field("random_share",
+                    "The random share must be between 0 and 0.5 (default 0.20); got " + randomShare + "."));
+        } else if (source != null && !source.purposive() && randomShare > 0) {
+            errors.add(Problem.FieldError.field("random_share", "A random share applies only to the sources "
+                    + "uncertain and judge_human_disagree; '" + source.key() + "' is random already."));
+        }
         String judge = request.judge() == null ? "" : request.judge().strip();
         Rubric rubric = judge.isEmpty() ? null : Rubric.findByName(experiment.id, judge).orElse(null);
         if (rubric == null) {
@@ -124,9 +154,22 @@ public class QueueService {
         PoolFilter pool = request.pool() == null ? PoolFilter.ALL : request.pool();
         long seed = request.seed() == null ? System.nanoTime() & 0xFFFFFFFL : request.seed();
 
-        List<BalancedSampler.Candidate> candidates = pool(experiment.id, judge, spec, pool);
-        var outcome = BalancedSampler.draw(candidates, size, balance, seed, Boolean.TRUE.equals(request.allowUnbalanced()));
-        if (outcome instanceof BalancedSampler.Short s) {
+        List<SourceSampler.Candidate> candidates = pool(experiment.id, judge, spec, pool, source);
+        boolean allowUnbalanced = Boolean.TRUE.equals(request.allowUnbalanced());
+        // Every source goes through the same balance rule (⌈b·N⌉ per side) and the same shortfall answer.
+        var outcome = switch (source) {
+            case BALANCED -> SourceSampler.balanced(candidates, size, balance, seed, allowUnbalanced);
+            case UNCERTAIN -> SourceSampler.uncertain(candidates, size, randomShare, balance, seed, allowUnbalanced);
+            case JUDGE_HUMAN_DISAGREE ->
+                    SourceSampler.disagreements(candidates, size, randomShare, balance, seed, allowUnbalanced);
+            case STRATIFIED_RANDOM -> SourceSampler.stratified(candidates, size, balance, seed, allowUnbalanced);
+        };
+        if (outcome instanceof SourceSampler.Nothing nothing) {
+            throw new ProblemException(409, "Nothing to draw from", "Cannot draw a '" + source.key()
+                    + "' queue for '" + judge + "': " + nothing.reason() + hint(source, experiment.name, judge),
+                    List.of(), Map.of("source", source.key()));
+        }
+        if (outcome instanceof SourceSampler.Short s) {
             var shortfall = s.shortfall();
             throw new ProblemException(409, "Pool cannot supply a balanced queue", shortfall.message(), List.of(),
                     Map.of("shortfall", Map.of(
@@ -138,7 +181,7 @@ public class QueueService {
                             "largest_balanced_size", shortfall.largestBalancedSize()),
                             "choices", List.of("size=" + shortfall.largestBalancedSize(), "allow_unbalanced=true")));
         }
-        var draw = ((BalancedSampler.Drawn) outcome).draw();
+        var draw = ((SourceSampler.Drawn) outcome).draw();
         if (draw.items().isEmpty()) {
             throw ProblemException.invalid("size", "The pool is empty: no traces match the filter in '"
                     + experiment.name + "'.");
@@ -158,6 +201,8 @@ public class QueueService {
         queue.leaseSeconds = leaseMinutes * 60;
         queue.seed = seed;
         queue.poolFilter = pool.describe();
+        queue.source = source.name();
+        queue.randomShare = BigDecimal.valueOf(source.purposive() ? randomShare : 0);
         queue.status = "OPEN";
         queue.createdBy = actor;
         queue.createdAt = Instant.now();
@@ -167,20 +212,65 @@ public class QueueService {
             addMember(queue, member, actor);
         }
         audit.record(actor, "queue.created", "review_queue", String.valueOf(queue.id),
-                "'" + name + "' on " + judge + ": " + queue.size + " items, k=" + k + ", " + draw.balance());
+                "'" + name + "' on " + judge + ": " + queue.size + " items, k=" + k + ", " + draw.balance()
+                        + ", source " + source.key() + " " + draw.strata());
         return queue;
     }
 
-    /** The pool with each trace's predicted polarity from the judge's latest valid verdict. */
-    List<BalancedSampler.Candidate> pool(long experimentId, String judge, RubricSpec spec, PoolFilter filter) {
+    /** What to do when a source has nothing to draw from. */
+    private static String hint(QueueSource source, String experiment, String judge) {
+        return switch (source) {
+            case UNCERTAIN -> ". Measure it first: POST /api/v1/experiments/" + experiment + "/judges/" + judge
+                    + "/uncertainty (repeated samples, or the embedded judge's vote margin), or store verdicts whose"
+                    + " metadata carries a 'confidence'.";
+            case JUDGE_HUMAN_DISAGREE -> ". Label some of the judge's traces in a balanced queue first.";
+            default -> ". Run the judge over the pool first.";
+        };
+    }
+
+    /**
+     * The pool with each trace's predicted polarity and value from the judge's latest valid verdict; for the
+     * uncertain source the judge's uncertainty (the newest {@code trace_uncertainty} measurement of this judge name,
+     * else 1 − the verdict's own {@code confidence}); for the disagreement source the current human label (the
+     * most common current human value, ties to the newest).
+     */
+    List<SourceSampler.Candidate> pool(long experimentId, String judge, RubricSpec spec, PoolFilter filter,
+                                       QueueSource source) {
+        boolean uncertainty = source == QueueSource.UNCERTAIN;
+        boolean human = source == QueueSource.JUDGE_HUMAN_DISAGREE;
         var sql = new StringBuilder("""
-                SELECT t.id, v.value FROM trace t
-                  LEFT JOIN LATERAL (SELECT a.value FROM current_assessment a
+                SELECT t.id, v.value, v.confidence, """)
+                .append(uncertainty ? "u.uncertainty" : "NULL::float8").append(", ")
+                .append(human ? "h.value" : "NULL::text").append("""
+                 FROM trace t
+                  LEFT JOIN LATERAL (SELECT a.value,
+                                            CASE WHEN jsonb_typeof(a.metadata -> 'confidence') = 'number'
+                                                 THEN (a.metadata ->> 'confidence')::float8 END AS confidence
+                                       FROM current_assessment a
                                       WHERE a.trace_id = t.id AND a.name = ? AND a.source_type = 'LLM_JUDGE'
                                         AND a.valid
                                       ORDER BY a.id DESC LIMIT 1) v ON TRUE
-                 WHERE t.experiment_id = ?""");
-        var params = new ArrayList<Object>(List.of(judge, experimentId));
+                """);
+        var params = new ArrayList<Object>(List.of(judge));
+        if (uncertainty) {
+            sql.append("""
+                      LEFT JOIN LATERAL (SELECT m.uncertainty FROM trace_uncertainty m
+                                          WHERE m.trace_id = t.id AND m.name = ?
+                                          ORDER BY m.measured_at DESC LIMIT 1) u ON TRUE
+                    """);
+            params.add(judge);
+        }
+        if (human) {
+            sql.append("""
+                      LEFT JOIN LATERAL (SELECT h.value FROM current_assessment h
+                                          WHERE h.trace_id = t.id AND h.name = ? AND h.source_type = 'HUMAN'
+                                            AND h.valid AND h.value IS NOT NULL
+                                          GROUP BY h.value ORDER BY count(*) DESC, max(h.id) DESC LIMIT 1) h ON TRUE
+                    """);
+            params.add(judge);
+        }
+        sql.append(" WHERE t.experiment_id = ?");
+        params.add(experimentId);
         if (filter.tag() != null && !filter.tag().isBlank()) {
             String[] kv = filter.tag().split("=", 2);
             sql.append(" AND t.tags @> jsonb_build_object(?::text, ?::text)");
@@ -199,7 +289,7 @@ public class QueueService {
             sql.append(" AND v.value IS NOT NULL");
         }
         sql.append(" ORDER BY t.id");
-        var pool = new ArrayList<BalancedSampler.Candidate>();
+        var pool = new ArrayList<SourceSampler.Candidate>();
         try (Connection c = dataSource.getConnection(); var select = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < params.size(); i++) {
                 select.setObject(i + 1, params.get(i));
@@ -207,9 +297,16 @@ public class QueueService {
             try (var rs = select.executeQuery()) {
                 while (rs.next()) {
                     String value = rs.getString(2);
-                    Polarity polarity = value == null || RubricValues.indexOf(spec, value) < 0 ? Polarity.UNKNOWN
+                    boolean known = value != null && RubricValues.indexOf(spec, value) >= 0;
+                    Polarity polarity = !known ? Polarity.UNKNOWN
                             : RubricValues.isNegative(spec, value) ? Polarity.NEGATIVE : Polarity.POSITIVE;
-                    pool.add(new BalancedSampler.Candidate(rs.getLong(1), polarity));
+                    Double measured = (Double) rs.getObject(4);
+                    Double confidence = (Double) rs.getObject(3);
+                    Double unsure = measured != null ? measured
+                            : confidence != null && known ? Math.min(1, Math.max(0, 1 - confidence)) : null;
+                    String humanValue = rs.getString(5);
+                    pool.add(new SourceSampler.Candidate(rs.getLong(1), polarity, known ? value : null,
+                            known ? unsure : null, known && humanValue != null && !humanValue.equals(value)));
                 }
             }
         } catch (SQLException e) {
@@ -218,15 +315,19 @@ public class QueueService {
         return pool;
     }
 
-    private void insertItems(long queueId, List<BalancedSampler.Item> items) {
-        try (Connection c = dataSource.getConnection(); var insert = c.prepareStatement(
-                "INSERT INTO queue_item (queue_id, trace_id, predicted, priority) VALUES (?, ?, ?, ?)")) {
+    private void insertItems(long queueId, List<SourceSampler.Item> items) {
+        try (Connection c = dataSource.getConnection(); var insert = c.prepareStatement("""
+                INSERT INTO queue_item (queue_id, trace_id, predicted, priority, stratum, inclusion_probability,
+                                        uncertainty) VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
             int batch = 0;
             for (var item : items) {
                 insert.setLong(1, queueId);
                 insert.setLong(2, item.traceId());
                 insert.setString(3, item.predicted().name());
                 insert.setInt(4, item.priority());
+                insert.setString(5, item.stratum());
+                insert.setObject(6, item.inclusionProbability(), java.sql.Types.DOUBLE);
+                insert.setObject(7, item.uncertainty(), java.sql.Types.DOUBLE);
                 insert.addBatch();
                 if (++batch % 1000 == 0) {
                     insert.executeBatch();

@@ -50,6 +50,71 @@ public class QueueStats {
         }
     }
 
+    /**
+     * One stratum of a queue (docs/production.md, "Review queues fed by the judge's uncertainty").
+     *
+     * @param inclusionProbability the stratum's π (null for items chosen on purpose)
+     * @param decided              complete items whose consensus is negative or positive
+     * @param judgeAgrees          of those, the items whose predicted polarity is the consensus
+     */
+    public record Stratum(String name, long items, long complete, Double inclusionProbability,
+                          Double meanUncertainty, long decided, long judgeAgrees) {
+        public Double agreement() {
+            return decided == 0 ? null : (double) judgeAgrees / decided;
+        }
+
+        public boolean random() {
+            return inclusionProbability != null;
+        }
+    }
+
+    /**
+     * A queue's strata, and the judge–human agreement on polarity estimated for the whole pool from the randomly
+     * drawn strata only: Σ (1/π) · agree / Σ (1/π) over their decided items (Hájek). Null when no random item is
+     * decided yet; the purposive strata are reported beside it, never mixed in.
+     */
+    public record Strata(List<Stratum> strata, Double weightedAgreement, long weightedItems) {
+        public boolean mixed() {
+            return strata.size() > 1 || strata.stream().anyMatch(s -> !s.name().equals(SourceSampler.BALANCED));
+        }
+    }
+
+    public Strata strata(ReviewQueue queue) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                        SELECT stratum, count(*), count(*) FILTER (WHERE is_full), min(inclusion_probability),
+                               avg(uncertainty),
+                               count(*) FILTER (WHERE consensus IN ('NEGATIVE', 'POSITIVE')),
+                               count(*) FILTER (WHERE consensus IN ('NEGATIVE', 'POSITIVE') AND consensus = predicted),
+                               sum(1 / inclusion_probability) FILTER (WHERE consensus IN ('NEGATIVE', 'POSITIVE')),
+                               sum(1 / inclusion_probability)
+                                   FILTER (WHERE consensus IN ('NEGATIVE', 'POSITIVE') AND consensus = predicted)
+                          FROM queue_item WHERE queue_id = ?1 GROUP BY stratum ORDER BY stratum""")
+                .setParameter(1, queue.id).getResultList();
+        var strata = new ArrayList<Stratum>();
+        double weight = 0;
+        double agreeing = 0;
+        long weighted = 0;
+        for (Object[] r : rows) {
+            var stratum = new Stratum((String) r[0], n(r[1]), n(r[2]), r[3] == null ? null : ((Number) r[3]).doubleValue(),
+                    r[4] == null ? null : ((Number) r[4]).doubleValue(), n(r[5]), n(r[6]));
+            strata.add(stratum);
+            if (stratum.random() && r[7] != null) {
+                weight += ((Number) r[7]).doubleValue();
+                agreeing += r[8] == null ? 0 : ((Number) r[8]).doubleValue();
+                weighted += stratum.decided();
+            }
+        }
+        return new Strata(strata, weight == 0 ? null : agreeing / weight, weighted);
+    }
+
+    /** Items per stratum. */
+    public java.util.Map<String, Long> strataCounts(ReviewQueue queue) {
+        var counts = new java.util.TreeMap<String, Long>();
+        strata(queue).strata().forEach(s -> counts.put(s.name(), s.items()));
+        return counts;
+    }
+
     /** Items without a consensus listed on the queue page; the agreement report pages through all of them. */
     public static final int DISAGREEMENTS_SHOWN = 50;
 
@@ -115,7 +180,8 @@ public class QueueStats {
     public record LabelRow(long assessmentId, long traceId, String mlflowTraceId, String name, String value,
                            String rationale, String sourceType, String sourceId, String username,
                            Integer rubricVersion, String rubricKind, Long timeSpentMs, Instant createdAt,
-                           Long supersedes, Long supersededBy, boolean valid, boolean extra, String metadata) {
+                           Long supersedes, Long supersededBy, boolean valid, boolean extra, String metadata,
+                           String stratum, Double inclusionProbability) {
     }
 
     static final String ADJUDICATION_PREFIX = "adjudication:";
@@ -171,7 +237,7 @@ public class QueueStats {
                 SELECT a.id, a.trace_id, t.mlflow_trace_id, a.name, a.value, a.rationale, a.source_type, a.source_id,
                        CASE WHEN a.source_id LIKE 'adjudication:%' THEN substr(a.source_id, 14) ELSE r.username END,
                        v.version, v.kind, a.time_spent_ms, a.created_at, a.supersedes, a.superseded_by, a.valid,
-                       coalesce(l.extra, FALSE), a.metadata::text
+                       coalesce(l.extra, FALSE), a.metadata::text, i.stratum, i.inclusion_probability
                   FROM assessment a
                   JOIN trace t ON t.id = a.trace_id
                   LEFT JOIN reviewer r ON r.subject = a.source_id
@@ -190,7 +256,8 @@ public class QueueStats {
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
                             (Integer) rs.getObject(10), rs.getString(11), (Long) rs.getObject(12),
                             rs.getTimestamp(13).toInstant(), (Long) rs.getObject(14), (Long) rs.getObject(15),
-                            rs.getBoolean(16), rs.getBoolean(17), rs.getString(18)));
+                            rs.getBoolean(16), rs.getBoolean(17), rs.getString(18), rs.getString(19),
+                            (Double) rs.getObject(20)));
                 }
             }
         } catch (SQLException e) {

@@ -45,7 +45,8 @@ public class ReviewApi {
     public record AdminView(long id, String name, String experiment, String judge, String status, int size,
                             int reviewersPerItem, double balanceTarget, boolean blind, String balance,
                             long complete, long labels, QueueStats.Balance liveBalance,
-                            List<QueueStats.ReviewerStats> reviewers, long disagreements, List<String> members) {
+                            List<QueueStats.ReviewerStats> reviewers, long disagreements, List<String> members,
+                            String source, double randomShare, QueueStats.Strata strata) {
     }
 
     public record MemberView(long id, String name, String judge, String status, int size, boolean blind,
@@ -63,7 +64,8 @@ public class ReviewApi {
             return new AdminView(queue.id, queue.name, experiment.name, queue.judgeName, queue.status, queue.size,
                     queue.reviewersPerItem, queue.balanceTarget.doubleValue(), queue.blind, queue.balance,
                     o.complete(), o.labels(), o.balance(), o.reviewers(), o.disagreementsTotal(),
-                    QueueMember.listForQueue(id).stream().map(m -> m.username).toList());
+                    QueueMember.listForQueue(id).stream().map(m -> m.username).toList(), queue.sourceKey(),
+                    queue.randomShare == null ? 0 : queue.randomShare.doubleValue(), stats.strata(queue));
         }
         var queue = queues.getForMember(id, user.username());
         return new MemberView(queue.id, queue.name, queue.judgeName, queue.status, queue.size, queue.blind,

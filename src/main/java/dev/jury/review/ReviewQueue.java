@@ -66,6 +66,13 @@ public class ReviewQueue extends PanacheEntityBase {
 
     public String status;
 
+    /** Where the items came from: a {@link QueueSource} name (BALANCED, UNCERTAIN, …). */
+    public String source;
+
+    /** The share of a purposive queue drawn as a simple random sample of the pool (0 for the others). */
+    @Column(name = "random_share")
+    public BigDecimal randomShare;
+
     @Column(name = "consensus_negative", insertable = false, updatable = false)
     public int consensusNegative;
 
@@ -83,6 +90,11 @@ public class ReviewQueue extends PanacheEntityBase {
 
     @Version
     public long version;
+
+    /** The source's API key ({@code balanced}, {@code uncertain}, …). */
+    public String sourceKey() {
+        return QueueSource.valueOf(source == null ? "BALANCED" : source).key();
+    }
 
     public boolean isOpen() {
         return "OPEN".equals(status);

@@ -311,4 +311,42 @@ class QueueResourceTest {
         given().get("/experiments/no-such-" + UUID.randomUUID().toString().substring(0, 4) + "/queues")
                 .then().statusCode(404);
     }
+
+    @Test
+    void theFormCreatesAQueueOfAnotherSourceAndItsPageReportsTheStrata() throws SQLException {
+        seeded();
+        Response page = given().get("/experiments/" + experiment + "/queues");
+        assertTrue(page.asString().matches("(?s).*<option value=\"stratified_random\"\\s*>Random, stratified by verdict</option>.*"),
+                "the source choice");
+        assertTrue(page.asString().contains("href=\"/experiments/" + experiment + "/uncertainty\""));
+        Response created = createForm(page, "stratified", "20", "0.3").formParam("source", "stratified_random")
+                .formParam("random_share", "0.2").post("/experiments/" + experiment + "/queues");
+        assertEquals(303, created.statusCode(), created.asString());
+        long queue = queueId(created);
+        // 12 "no" and 28 "yes": proportional would give 6 negatives, the rule ⌈0.3·20⌉ raises it to 6 — π 6/12, 14/28
+        given().get("/queues/" + queue).then().statusCode(200)
+                .body(containsString("Strata (source: stratified_random)"))
+                .body(containsString("VERDICT:no"))
+                .body(containsString("0.500"))
+                .body(containsString("weighted by 1/π"));
+        // a balanced queue's page has no strata table
+        Response plain = createForm(page, "plain", "10", "0.3").post("/experiments/" + experiment + "/queues");
+        given().get("/queues/" + queueId(plain)).then().statusCode(200)
+                .body(not(containsString("Strata (source")));
+    }
+
+    @Test
+    void aSourceWithNothingToDrawIsShownInTheFormAsTyped() throws SQLException {
+        seeded();
+        Response page = given().get("/experiments/" + experiment + "/queues");
+        createForm(page, "least sure", "10", "0.3").formParam("source", "uncertain").formParam("random_share", "0.2")
+                .post("/experiments/" + experiment + "/queues").then().statusCode(409)
+                .body(containsString("no trace in the pool has an uncertainty measurement"))
+                .body(containsString("<option value=\"uncertain\" selected>"))
+                .body(containsString("id=\"source\" name=\"source\" aria-describedby=\"source-help\" aria-invalid=\"true\""));
+        createForm(page, "odd share", "10", "0.3").formParam("source", "uncertain").formParam("random_share", "0.9")
+                .post("/experiments/" + experiment + "/queues").then().statusCode(422)
+                .body(containsString("The random share must be between 0 and 0.5"))
+                .body(containsString("value=\"0.9\""));
+    }
 }

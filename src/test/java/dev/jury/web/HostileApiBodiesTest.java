@@ -61,7 +61,8 @@ class HostileApiBodiesTest {
     /** Tables a request handler writes; background-only tables (job logs, LLM call log, caches) are left out. */
     private static final List<String> TABLES = List.of("experiment", "review_queue", "queue_member", "queue_item",
             "lease", "alignment_run", "trace_upload", "rubric", "rubric_version", "judge", "judge_version",
-            "judge_alias", "judge_alias_history", "trace", "assessment", "job", "online_scoring");
+            "judge_alias", "judge_alias_history", "trace", "assessment", "job", "online_scoring",
+            "trace_uncertainty");
 
     /**
      * A valid body per state-changing API route; {@link #NO_BODY} for a route that declares no body (it still gets the
@@ -98,7 +99,10 @@ class HostileApiBodiesTest {
                     {"name": "hq-{uniq}", "judge": "correct", "size": 2, "reviewers_per_item": 1, "balance": 0.0,
                      "blind": true, "members": ["admin"], "seed": 7, "allow_unbalanced": true,
                      "from": "2020-01-01T00:00:00Z", "to": "2099-01-01T00:00:00Z", "judged_only": true,
-                     "consensus_rule": "majority", "lease_minutes": 10}"""),
+                     "consensus_rule": "majority", "lease_minutes": 10, "source": "balanced",
+                     "random_share": 0.0}"""),
+            Map.entry("POST /api/v1/experiments/{exp}/judges/{name}/uncertainty", """
+                    {"samples": 3, "temperature": 0.7, "candidates": 5, "tag": "k=v"}"""),
             Map.entry("POST /api/v1/queues/{id}/next", NO_BODY),
             Map.entry("POST /api/v1/leases/{id}/submit", """
                     {"token": "{token}", "value": "yes", "rationale": "looks right"}"""),

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * comma, {@code "result": 4} as a number, {@code true}/{@code false} for a yes/no rubric — and strict about what
  * matters: exactly one JSON object, and a {@code result} that is one of the rubric's values after normalisation.
  * Never throws: a failure is a {@link Verdict#failed} with a short reason (also shown to the model in the repair
- * retry) and the raw answer truncated to {@value #RAW_LIMIT} characters.
+ * retry) and the raw answer truncated to {@value #RAW_LIMIT} characters. A numeric {@code confidence} between 0 and
+ * 1 beside the result is kept as the verdict's {@code details} (stored in its metadata).
  */
 public final class VerdictParser {
 
@@ -79,7 +80,13 @@ public final class VerdictParser {
         if (value.isEmpty()) {
             return Verdict.failed(RubricValues.notAllowedMessage(rubric, said), truncate(raw));
         }
-        return Verdict.of(value.get(), rationaleText(answer.get("rationale")));
+        Verdict verdict = Verdict.of(value.get(), rationaleText(answer.get("rationale")));
+        JsonNode confidence = answer.get("confidence");
+        if (confidence != null && confidence.isNumber() && confidence.asDouble() >= 0 && confidence.asDouble() <= 1) {
+            // the model's own confidence (the embedded judge's vote margin): kept in the verdict's metadata
+            verdict = verdict.withDetails(LENIENT.createObjectNode().put("confidence", confidence.asDouble()));
+        }
+        return verdict;
     }
 
     /** The first {@value #RAW_LIMIT} characters, never splitting a surrogate pair. */
