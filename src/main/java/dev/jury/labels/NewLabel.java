@@ -18,6 +18,13 @@ public record NewLabel(long traceId, String name, String value, String rationale
                 queueId, null, timeSpentMs, true, null, null, null);
     }
 
+    /** A reviewer's label with metadata (JSON text), e.g. per-chunk answers {@code {"chunks": […], "precision": p}}. */
+    public static NewLabel human(long traceId, String name, String value, String rationale, String sourceId,
+                                 long rubricVersionId, Long queueId, Long timeSpentMs, String metadata) {
+        return new NewLabel(traceId, name, value, rationale, SourceType.HUMAN, sourceId, null, rubricVersionId,
+                queueId, null, timeSpentMs, true, null, metadata, null);
+    }
+
     /** A judge version's valid verdict. */
     public static NewLabel verdict(long traceId, String name, String value, String rationale, String sourceId,
                                    long judgeVersionId, long rubricVersionId, String metadata) {

@@ -109,6 +109,13 @@ public class Dispenser {
     @Transactional
     public Stored submit(long leaseId, String reviewer, UUID token, String canonicalValue, String rationale,
                          RubricSpec rubric) {
+        return submit(leaseId, reviewer, token, canonicalValue, rationale, rubric, null);
+    }
+
+    /** As {@link #submit(long, String, UUID, String, String, RubricSpec)}, the label carrying {@code metadata}. */
+    @Transactional
+    public Stored submit(long leaseId, String reviewer, UUID token, String canonicalValue, String rationale,
+                         RubricSpec rubric, String metadata) {
         try (Connection c = dataSource.getConnection()) {
             LeaseRow lease = lockLease(c, leaseId, reviewer);
             if (!lease.token().equals(token)) {
@@ -128,7 +135,7 @@ public class Dispenser {
                 extra = taken(c, lease.itemId()) >= queue.k();
             }
             long assessmentId = insertLabel(c, queue, traceId, reviewer, canonicalValue, rationale,
-                    Instant.now().toEpochMilli() - lease.issuedAt().toEpochMilli());
+                    Instant.now().toEpochMilli() - lease.issuedAt().toEpochMilli(), metadata);
             complete(c, lease, assessmentId, extra, queue.k());
             refreshConsensus(c, queue, lease.itemId(), traceId, rubric);
             return new Stored(assessmentId, false, extra);
@@ -410,8 +417,14 @@ public class Dispenser {
      */
     private static long insertLabel(Connection c, QueueState queue, long traceId, String reviewer, String value,
                                     String rationale, Long timeSpentMs) throws SQLException {
+        return insertLabel(c, queue, traceId, reviewer, value, rationale, timeSpentMs, null);
+    }
+
+    private static long insertLabel(Connection c, QueueState queue, long traceId, String reviewer, String value,
+                                    String rationale, Long timeSpentMs, String metadata) throws SQLException {
         return LabelWriter.replaceCurrent(c, NewLabel.human(traceId, queue.judgeName(), value,
-                rationale == null ? "" : rationale, reviewer, queue.rubricVersionId(), queue.id(), timeSpentMs)).id();
+                rationale == null ? "" : rationale, reviewer, queue.rubricVersionId(), queue.id(), timeSpentMs,
+                metadata)).id();
     }
 
     /**

@@ -62,7 +62,13 @@ public class ReviewResource {
                              String rubricName, int rubricVersion, List<LevelOption> levels, String guidelines,
                              boolean rationaleRequired, int minRationaleLength, String rationale,
                              String judgeValue, String judgeRationale, boolean skipped,
-                             String valueError, String rationaleError, String error, String notice, boolean oob) {
+                             String valueError, String rationaleError, String error, String notice, boolean oob,
+                             List<dev.jury.judges.templates.TraceFields.Chunk> chunks) {
+
+        /** The item is labelled chunk by chunk (a per-chunk judge's queue, the live item only). */
+        public boolean perChunk() {
+            return chunks != null && !chunks.isEmpty() && !isEdit();
+        }
 
         public boolean isEdit() {
             return "edit".equals(mode);
@@ -117,7 +123,7 @@ public class ReviewResource {
             return new ReviewView(queue, mode, progress, leaseId, token, expiresAt, traceId, inputs, outputs,
                     expectations, rubricName, rubricVersion, levels, guidelines, rationaleRequired,
                     minRationaleLength, rationale, judgeValue, judgeRationale, skipped, valueError, rationaleError,
-                    error, notice, true);
+                    error, notice, true, chunks);
         }
     }
 
@@ -139,10 +145,21 @@ public class ReviewResource {
     @Path("{queue}/submit")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response submit(@PathParam("queue") long queueId, @RestForm String lease, @RestForm String token,
-                           @RestForm String value, @RestForm String rationale, HttpHeaders headers) {
+                           @RestForm String value, @RestForm String rationale,
+                           @RestForm("chunk_count") String chunkCount, @RestForm List<String> relevant,
+                           HttpHeaders headers) {
         long leaseId = leaseId(lease);
+        boolean perChunk = chunkCount != null && !chunkCount.isBlank();
         return act(queueId, leaseId, new Typed("label", value, rationale),
-                () -> reviews.submit(queueId, leaseId, reviewer(), token, value, rationale),
+                () -> {
+                    if (perChunk) {
+                        reviews.submitChunks(queueId, leaseId, reviewer(), token, number("chunk_count", chunkCount),
+                                relevant == null ? List.of() : relevant.stream().map(r -> number("relevant", r))
+                                        .toList(), rationale);
+                    } else {
+                        reviews.submit(queueId, leaseId, reviewer(), token, value, rationale);
+                    }
+                },
                 new Done("Label saved.", "Label saved.", null), headers);
     }
 
@@ -189,6 +206,16 @@ public class ReviewResource {
 
     // ---- helpers --------------------------------------------------------------------------------------
 
+    /** A whole number from a form field, else 422 naming it. */
+    private static int number(String field, String text) {
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw dev.jury.web.ProblemException.invalid(field, field + " must be a whole number, got '"
+                    + (text.length() > 20 ? text.substring(0, 20) + "…" : text) + "'.");
+        }
+    }
+
     /** What the reviewer posted, shown again if the action is refused; {@code mode} as in {@link ReviewView}. */
     private record Typed(String mode, String value, String rationale) {
     }
@@ -234,7 +261,7 @@ public class ReviewResource {
                 .map(item -> itemView(item, "label", null, "", null, notice))
                 .orElseGet(() -> new ReviewView(queue, queue.isOpen() ? "empty" : "closed",
                         reviews.progress(queue, reviewer), null, null, null, 0, null, null, null, null, 0, List.of(),
-                        "", false, 0, "", null, null, false, null, null, null, notice, false));
+                        "", false, 0, "", null, null, false, null, null, null, notice, false, List.of()));
     }
 
     private ReviewView itemView(ReviewService.ItemView item, String mode, String chosen, String rationale,
@@ -251,7 +278,7 @@ public class ReviewResource {
                 spec.minRationaleLength(), rationale == null ? "" : rationale,
                 judge == null ? null : judge.value, judge == null ? null : judge.rationale, skipped,
                 errors == null ? null : errors[0], errors == null ? null : errors[1], errors == null ? null : errors[2],
-                notice, false);
+                notice, false, "edit".equals(mode) ? List.of() : reviews.chunksToLabel(item));
     }
 
     /** One handler, two answers: the item region for htmx (with the notice out of band), else the whole page. */

@@ -12,6 +12,8 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import dev.jury.judges.templates.JudgeTemplates;
+import dev.jury.judges.templates.TraceFields;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
@@ -135,6 +137,51 @@ public class ReviewService implements QueueDirectory {
         RubricSpec rubric = rubrics.get(queue.rubricVersionId()).spec();
         String canonical = checkLabel(rubric, value, rationale);
         return dispenser.submit(leaseId, reviewer.subject(), parsed, canonical, clean(rationale), rubric);
+    }
+
+    /**
+     * Stores a per-chunk label (issue 15): the reviewer marked which of the trace's {@code chunkCount} retrieved
+     * chunks are relevant; the stored value is the rubric's yes/no as a per-chunk judge derives it (yes when at least
+     * half are relevant, {@code ChunkVerdicts}), the answers per chunk and the precision go into the label's metadata
+     * in the judge's own shape, so agreement compares the two like any yes/no label.
+     */
+    public Dispenser.Stored submitChunks(Long inQueue, long leaseId, Reviewer reviewer, String token,
+                                         int chunkCount, java.util.Collection<Integer> relevant, String rationale) {
+        LeaseQueue queue = queueOfLease(inQueue, leaseId, reviewer);
+        UUID parsed = token(token);
+        RubricSpec rubric = rubrics.get(queue.rubricVersionId()).spec();
+        if (chunkCount < 1 || chunkCount > ChunkLabels.MAX_CHUNKS) {
+            throw ProblemException.invalid("chunks", "A per-chunk label needs between 1 and " + ChunkLabels.MAX_CHUNKS
+                    + " chunks, got " + chunkCount + ".");
+        }
+        for (int index : relevant) {
+            if (index < 1 || index > chunkCount) {
+                throw ProblemException.invalid("chunks", "There is no chunk " + index + " (the trace has "
+                        + chunkCount + ").");
+            }
+        }
+        var label = ChunkLabels.of(chunkCount, relevant);
+        String canonical = checkLabel(rubric, label.value(), rationale);
+        return dispenser.submit(leaseId, reviewer.subject(), parsed, canonical, clean(rationale), rubric,
+                label.metadata());
+    }
+
+    /**
+     * The retrieved chunks to label one by one, when the queue's judge answers per chunk (its latest version was made
+     * from the {@code chunk_relevance} template) and the trace has 1 to {@link ChunkLabels#MAX_CHUNKS} of them;
+     * otherwise empty and the item is labelled as a whole.
+     */
+    @Transactional(TxType.SUPPORTS)
+    public List<TraceFields.Chunk> chunksToLabel(ItemView item) {
+        List<?> template = em.createNativeQuery("""
+                        SELECT v.template FROM judge_version v JOIN judge j ON j.id = v.judge_id
+                         WHERE j.experiment_id = ?1 AND j.name = ?2 ORDER BY v.version DESC LIMIT 1""")
+                .setParameter(1, item.queue().experimentId).setParameter(2, item.queue().judgeName).getResultList();
+        if (template.isEmpty() || !JudgeTemplates.CHUNK_RELEVANCE.equals(template.get(0))) {
+            return List.of();
+        }
+        var chunks = TraceFields.chunks(item.trace().outputs, item.trace().spans);
+        return chunks.size() > ChunkLabels.MAX_CHUNKS ? List.of() : chunks;
     }
 
     public void skip(Long inQueue, long leaseId, Reviewer reviewer, String token, String reason) {
