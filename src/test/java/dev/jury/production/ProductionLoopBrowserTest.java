@@ -69,6 +69,9 @@ class ProductionLoopBrowserTest {
     @TestHTTPResource("/")
     URL root;
 
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
     @TestHTTPResource("/v1/traces")
     URL otlpEndpoint;
 
@@ -175,16 +178,86 @@ class ProductionLoopBrowserTest {
     }
 
     /**
-     * EXTENSION POINT (issue 14, deliverable 4: review queues fed by the judge's uncertainty) — to be filled in by
-     * that step: in this browser, build a review queue from the uncertain ones among the traces just scored online
-     * and check they are the ones queued. Deliberately empty until then.
+     * Issue 14, deliverable 4 in the browser: measure how unsure the registered judge is on the traces it just scored
+     * (3 samples each at temperature 1.0 — the fake answers the refund trace "no" then "yes" then "no", the others
+     * always the same), then create a review queue with the source "uncertain" and see that it holds the refund trace.
      *
      * @param sdkTraceIds the OpenTelemetry trace ids (hex) the SDK sent, stored as each trace's client_request_id
      */
-    @SuppressWarnings("unused")
     private void buildAReviewQueueFromTheUncertainOnes(Browser admin, RegistryFixtures.World world,
-                                                       List<String> sdkTraceIds) {
-        // to be added by the review-queue step
+                                                       List<String> sdkTraceIds) throws Exception {
+        WebDriver driver = admin.driver();
+        var forJudge = com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.model",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo(world.model()));
+        var sampled = com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.temperature",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo("1.0"));
+        String[] answers = {"no", "yes", "no"};
+        for (int i = 0; i < answers.length; i++) {
+            llm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/chat/completions"))
+                    .atPriority(0).withRequestBody(forJudge).withRequestBody(sampled)
+                    .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("refund"))
+                    .inScenario("unsure-" + world.model())
+                    .whenScenarioStateIs(i == 0 ? com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED : "s" + i)
+                    .willSetStateTo(i == answers.length - 1 ? com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED
+                            : "s" + (i + 1))
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                            .withHeader("Content-Type", "application/json").withBody(dev.jury.llm.LlmFakeServer
+                                    .completion("{\"result\": \"" + answers[i] + "\", \"rationale\": \"unsure\"}"))));
+        }
+
+        // measure, from the page: 3 samples at temperature 1.0 of the registered version
+        driver.get(root + "experiments/" + world.experiment() + "/uncertainty?judge=correct");
+        WebElement samples = admin.waitFor().until(ExpectedConditions.presenceOfElementLocated(By.id("samples")));
+        new Select(driver.findElement(By.id("judge"))).selectByValue("correct");
+        samples.clear();
+        samples.sendKeys("3");
+        WebElement temperature = driver.findElement(By.id("temperature"));
+        temperature.clear();
+        temperature.sendKeys("1.0");
+        driver.findElement(By.xpath("//button[normalize-space()='Start measuring']")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(120)).pollingEvery(Duration.ofMillis(500))
+                .withMessage("the uncertainty job did not succeed")
+                .until(d -> {
+                    if (!d.getCurrentUrl().contains("/jobs/")) {
+                        return false;
+                    }
+                    d.navigate().refresh();
+                    return d.findElement(By.tagName("main")).getText().contains("SUCCEEDED");
+                });
+
+        // a queue of the single most uncertain trace, no random stratum
+        driver.get(root + "experiments/" + world.experiment() + "/queues");
+        WebElement name = admin.waitFor().until(ExpectedConditions.presenceOfElementLocated(By.id("name")));
+        name.sendKeys("least-sure");
+        new Select(driver.findElement(By.id("judge"))).selectByValue("correct");
+        new Select(driver.findElement(By.id("source"))).selectByValue("uncertain");
+        WebElement share = driver.findElement(By.id("random_share"));
+        share.clear();
+        share.sendKeys("0");
+        WebElement size = driver.findElement(By.id("size"));
+        size.clear();
+        size.sendKeys("1");
+        driver.findElement(By.xpath("(//button[normalize-space()='Create queue'])[last()]")).click();
+        // Only the refund trace is uncertain (and it is a predicted negative): the pool cannot give the balance
+        // rule its positives, so the form offers the documented way out — create it marked unbalanced.
+        admin.waitFor().until(ExpectedConditions.elementToBeClickable(
+                By.xpath("//button[normalize-space()='Create anyway, marked unbalanced']"))).click();
+        new WebDriverWait(driver, Duration.ofSeconds(20)).withMessage(() -> "no queue was created; the page says: "
+                        + driver.findElement(By.tagName("main")).getText())
+                .until(d -> d.getCurrentUrl().matches(".*/queues/\\d+.*"));
+        admin.screenshot("production-loop-uncertain-queue");
+        long queueId = Long.parseLong(driver.getCurrentUrl().replaceAll(".*/queues/(\\d+).*", "$1"));
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement("""
+                SELECT t.client_request_id, i.stratum FROM queue_item i JOIN trace t ON t.id = i.trace_id
+                 WHERE i.queue_id = ?""")) {
+            s.setLong(1, queueId);
+            var rs = s.executeQuery();
+            assertTrue(rs.next(), "the uncertain queue has an item");
+            String refundTrace = sdkTraceIds.get(ANSWERS.size() - 1);
+            assertEquals(refundTrace, rs.getString(1), "the trace the judge was unsure of is queued");
+            assertTrue(!rs.next(), "and only it");
+        }
     }
 
     /** Three root spans (three traces) through the SDK's batch processor and OTLP/HTTP exporter, flushed. */
