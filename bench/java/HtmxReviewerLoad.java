@@ -217,10 +217,10 @@ public class HtmxReviewerLoad {
         }
         String auth = "Bearer " + token.group(1);
         String clients = ReviewerLoad.send(client, HttpRequest.newBuilder(URI.create(keycloak
-                + "/admin/realms/jury/clients?clientId=jury-web")).header("Authorization", auth).GET()).body();
+                + "/admin/realms/jury/clients?clientId=jury")).header("Authorization", auth).GET()).body();
         Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(clients);
         if (!id.find()) {
-            ReviewerLoad.fail("client jury-web not found: " + ReviewerLoad.abbreviate(clients));
+            ReviewerLoad.fail("client jury not found: " + ReviewerLoad.abbreviate(clients));
         }
         // Keycloak updates only the fields a representation carries.
         String update = "{\"redirectUris\":[\"http://localhost:8080/*\",\"http://127.0.0.1:8080/*\","
