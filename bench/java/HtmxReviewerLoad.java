@@ -266,8 +266,10 @@ public class HtmxReviewerLoad {
                             .replace("&amp;", "&"))).header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)));
             if (page.statusCode() != 200 || !page.uri().getPath().startsWith("/review/")) {
-                ReviewerLoad.fail(username + ": signing in ended at " + page.uri() + " " + page.statusCode() + " "
-                        + ReviewerLoad.abbreviate(page.body()));
+                Matcher why = Pattern.compile("(?s)kc-feedback-text\">\\s*([^<]+)|id=\"input-error[^>]*>\\s*([^<]+)")
+                        .matcher(page.body());
+                ReviewerLoad.fail(username + ": signing in ended at " + page.uri().getPath() + " " + page.statusCode()
+                        + (why.find() ? ": " + (why.group(1) != null ? why.group(1) : why.group(2)).strip() : ""));
             }
             session.html = page.body();
             return session;
