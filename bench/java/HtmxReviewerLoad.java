@@ -233,6 +233,28 @@ public class HtmxReviewerLoad {
         }
     }
 
+    /**
+     * A browser's cookie jar on loopback: Keycloak marks its login cookies {@code Secure} (with SameSite=None), which
+     * a browser still sends to 127.0.0.1 (a potentially trustworthy origin) but Java's CookieManager would not send
+     * over http; the flag is dropped on the way in, as only loopback is ever spoken to here.
+     */
+    static final class LoopbackCookies extends java.net.CookieHandler {
+        private final CookieManager jar = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+
+        @Override
+        public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws java.io.IOException {
+            return jar.get(uri, headers);
+        }
+
+        @Override
+        public void put(URI uri, Map<String, List<String>> headers) throws java.io.IOException {
+            Map<String, List<String>> relaxed = new java.util.HashMap<>();
+            headers.forEach((name, values) -> relaxed.put(name, name != null && name.equalsIgnoreCase("Set-Cookie")
+                    ? values.stream().map(v -> v.replaceAll("(?i);\\s*Secure", "")).toList() : values));
+            jar.put(uri, relaxed);
+        }
+    }
+
     /** A reviewer's browser: its own cookie jar (the app's session cookie, the CSRF cookie, Keycloak's cookies). */
     static final class Session {
         final HttpClient client;
@@ -250,7 +272,7 @@ public class HtmxReviewerLoad {
 
         /** The authorization-code flow, as a browser follows it, ending on the review page. */
         static Session signIn(String base, long queueId, String username) throws Exception {
-            var cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+            var cookies = new LoopbackCookies();
             var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(cookies)
                     .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5)).build();
             var session = new Session(client, base, queueId, username);
