@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Server-side latency of the review loop as a Prometheus histogram: with {@code jury.review.latency-histogram=true}
- * the {@code http_server_requests_seconds} timer of {@code next} and {@code submit} publishes cumulative buckets
+ * the {@code http_server_requests_seconds} timer of the loop's routes publishes cumulative buckets
  * (1 ms … 10 s) on {@code /q/metrics}, so a benchmark can take the difference of two scrapes and read the
  * percentiles of exactly its measured window. The timer runs from the request's arrival in the HTTP server to its
  * last byte, token verification included. Off by default: ~70 buckets per route and status are not worth
@@ -20,8 +20,12 @@ import java.util.Set;
  */
 public class ReviewLoopMetrics {
 
-    /** The routes of the loop as Quarkus tags them (the path template, not the raw URI). */
-    static final Set<String> LOOP_ROUTES = Set.of("/api/v1/queues/{id}/next", "/api/v1/leases/{id}/submit");
+    /**
+     * The routes of the loop as Quarkus tags them (the path template, not the raw URI): the JSON loop, and the
+     * review page with its htmx submit (which answers with the next item).
+     */
+    static final Set<String> LOOP_ROUTES = Set.of("/api/v1/queues/{id}/next", "/api/v1/leases/{id}/submit",
+            "/review/{queue}", "/review/{queue}/submit");
 
     @Produces
     @Singleton
