@@ -94,23 +94,7 @@ public class HtmxReviewerLoad {
         long start = System.nanoTime();
         long measureFrom = start + warmup * 1_000_000_000L;
         long end = measureFrom + seconds * 1_000_000_000L;
-        var scrapes = new Map[2];
-        long[] cpu = new long[4];
-        Thread scraper = new Thread(() -> {
-            try {
-                Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
-                scrapes[0] = ServerTimings.scrape(admin, base, adminToken);
-                cpu[0] = ServerTimings.appTicks();
-                cpu[1] = ServerTimings.postgresTicks();
-                Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
-                scrapes[1] = ServerTimings.scrape(admin, base, adminToken);
-                cpu[2] = ServerTimings.appTicks();
-                cpu[3] = ServerTimings.postgresTicks();
-            } catch (Exception e) {
-                System.err.println("reviewer-loop-htmx: could not scrape " + base + "/q/metrics: " + e);
-            }
-        }, "metrics-scraper");
-        scraper.start();
+        MeasuredWindow window = MeasuredWindow.start(admin, base, adminToken, measureFrom, end, "reviewer-loop-htmx");
         Loop[] loops = new Loop[reviewers];
         Thread[] threads = new Thread[reviewers];
         for (int r = 0; r < reviewers; r++) {
@@ -121,7 +105,7 @@ public class HtmxReviewerLoad {
         for (Thread thread : threads) {
             thread.join();
         }
-        scraper.join();
+        window.join();
         double measuredSeconds = (Math.min(System.nanoTime(), end) - measureFrom) / 1e9;
 
         List<Double> submit = new ArrayList<>();
@@ -147,19 +131,8 @@ public class HtmxReviewerLoad {
         extra.put("page_every", PAGE_EVERY);
         ReviewerLoad.putPercentiles(extra, "submit_next", submit);
         ReviewerLoad.putPercentiles(extra, "page", page);
-        if (scrapes[0] != null && scrapes[1] != null) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> server = ServerTimings.window(scrapes[0], scrapes[1], Map.of(
-                    "submit_next", "/review/{queue}/submit", "page", "/review/{queue}"));
-            extra.putAll(server);
-        }
-        if (cpu[0] > 0 && cpu[2] > cpu[0]) {
-            double labels = Math.max(1, submit.size());
-            extra.put("window_app_cpu_s", Math.round((cpu[2] - cpu[0]) / ServerTimings.HZ * 10) / 10.0);
-            extra.put("window_postgres_cpu_s", Math.round((cpu[3] - cpu[1]) / ServerTimings.HZ * 10) / 10.0);
-            extra.put("app_cpu_ms_per_label", Math.round((cpu[2] - cpu[0]) / ServerTimings.HZ * 1000 / labels * 100) / 100.0);
-            extra.put("postgres_cpu_ms_per_label", Math.round((cpu[3] - cpu[1]) / ServerTimings.HZ * 1000 / labels * 100) / 100.0);
-        }
+        extra.putAll(window.figures(Map.of(
+                    "submit_next", "/review/{queue}/submit", "page", "/review/{queue}"), submit.size()));
         extra.put("reviewers_who_emptied_the_queue", finished);
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
             extra.put("items_over_k", ReviewerLoad.single(c, """

@@ -97,23 +97,7 @@ public class ReviewerLoad {
         long end = measureFrom + seconds * 1_000_000_000L;
         // Server side: the app's own request timer (jury.review.latency-histogram, set by the scenario), scraped
         // from /q/metrics when the measured window opens and when it closes; the difference is the window.
-        var scrapes = new Map[2];
-        long[] cpu = new long[4]; // app and PostgreSQL CPU ticks when the window opens and closes
-        Thread scraper = new Thread(() -> {
-            try {
-                Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
-                scrapes[0] = ServerTimings.scrape(client, base, adminToken);
-                cpu[0] = ServerTimings.appTicks();
-                cpu[1] = ServerTimings.postgresTicks();
-                Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
-                scrapes[1] = ServerTimings.scrape(client, base, adminToken);
-                cpu[2] = ServerTimings.appTicks();
-                cpu[3] = ServerTimings.postgresTicks();
-            } catch (Exception e) {
-                System.err.println("reviewer-loop: could not scrape " + base + "/q/metrics: " + e);
-            }
-        }, "metrics-scraper");
-        scraper.start();
+        MeasuredWindow window = MeasuredWindow.start(client, base, adminToken, measureFrom, end, "reviewer-loop");
         Loop[] loops = new Loop[reviewers];
         Thread[] threads = new Thread[reviewers];
         for (int r = 0; r < reviewers; r++) {
@@ -124,7 +108,7 @@ public class ReviewerLoad {
         for (Thread thread : threads) {
             thread.join();
         }
-        scraper.join();
+        window.join();
         double measuredSeconds = Math.min(System.nanoTime(), end) - measureFrom;
         measuredSeconds /= 1e9;
 
@@ -182,20 +166,8 @@ public class ReviewerLoad {
         extra.put("seed_s", Math.round(seedSeconds * 10) / 10.0);
         putPercentiles(extra, "next", next);
         putPercentiles(extra, "submit", submit);
-        if (scrapes[0] != null && scrapes[1] != null) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> server = ServerTimings.window(scrapes[0], scrapes[1], Map.of(
-                    "next", "/api/v1/queues/{id}/next", "submit", "/api/v1/leases/{id}/submit"));
-            extra.putAll(server);
-        }
-        if (cpu[0] > 0 && cpu[2] > cpu[0]) {
-            // CPU per next + submit pair inside the measured window only (no start-up, seeding or warm-up).
-            double pairs = Math.max(1, submit.size());
-            extra.put("window_app_cpu_s", Math.round((cpu[2] - cpu[0]) / ServerTimings.HZ * 10) / 10.0);
-            extra.put("window_postgres_cpu_s", Math.round((cpu[3] - cpu[1]) / ServerTimings.HZ * 10) / 10.0);
-            extra.put("app_cpu_ms_per_label", Math.round((cpu[2] - cpu[0]) / ServerTimings.HZ * 1000 / pairs * 100) / 100.0);
-            extra.put("postgres_cpu_ms_per_label", Math.round((cpu[3] - cpu[1]) / ServerTimings.HZ * 1000 / pairs * 100) / 100.0);
-        }
+        extra.putAll(window.figures(Map.of(
+                    "next", "/api/v1/queues/{id}/next", "submit", "/api/v1/leases/{id}/submit"), submit.size()));
         extra.put("next_empty", empty);
         extra.putAll(checks);
         if (!errorSamples.isEmpty()) {
