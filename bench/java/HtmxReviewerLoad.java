@@ -61,6 +61,14 @@ public class HtmxReviewerLoad {
         Path out = Path.of(args[12]);
 
         var admin = BenchWorld.client();
+        // Its own experiment, so it can run after reviewer-loop in one bench run (both seed a million labels).
+        experiment = experiment + "-htmx";
+        var created = ReviewerLoad.send(admin, HttpRequest.newBuilder(URI.create(base + "/api/v1/experiments"))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + experiment + "\"}")));
+        if (created.statusCode() != 201 && created.statusCode() != 409) {
+            ReviewerLoad.fail("experiment " + experiment + ": " + created.statusCode() + " " + created.body());
+        }
         var put = ReviewerLoad.send(admin, HttpRequest.newBuilder(URI.create(base + "/api/v1/experiments/" + experiment
                         + "/rubrics/quality")).header("Authorization", "Bearer " + adminToken)
                 .header("Content-Type", "application/json")
