@@ -173,15 +173,16 @@ public class ReviewService implements QueueDirectory {
      */
     @Transactional(TxType.SUPPORTS)
     public List<TraceFields.Chunk> chunksToLabel(ItemView item) {
+        // The trace first (no statement): most traces carry no retrieved chunks, and this runs for every item shown.
+        var chunks = TraceFields.chunks(item.trace().outputs, item.trace().spans);
+        if (chunks.isEmpty() || chunks.size() > ChunkLabels.MAX_CHUNKS) {
+            return List.of();
+        }
         List<?> template = em.createNativeQuery("""
                         SELECT v.template FROM judge_version v JOIN judge j ON j.id = v.judge_id
                          WHERE j.experiment_id = ?1 AND j.name = ?2 ORDER BY v.version DESC LIMIT 1""")
                 .setParameter(1, item.queue().experimentId).setParameter(2, item.queue().judgeName).getResultList();
-        if (template.isEmpty() || !JudgeTemplates.CHUNK_RELEVANCE.equals(template.get(0))) {
-            return List.of();
-        }
-        var chunks = TraceFields.chunks(item.trace().outputs, item.trace().spans);
-        return chunks.size() > ChunkLabels.MAX_CHUNKS ? List.of() : chunks;
+        return !template.isEmpty() && JudgeTemplates.CHUNK_RELEVANCE.equals(template.get(0)) ? chunks : List.of();
     }
 
     public void skip(Long inQueue, long leaseId, Reviewer reviewer, String token, String reason) {
