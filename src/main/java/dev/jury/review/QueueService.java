@@ -359,8 +359,9 @@ public class QueueService {
         return queue;
     }
 
-    /** What the review loop needs of a queue it was let into. */
-    public record MemberQueue(long id, String judgeName, boolean blind, int size, long rubricVersionId) {
+    /** What the review loop and the review page need of a queue the reviewer was let into. */
+    public record MemberQueue(long id, String name, String judgeName, boolean blind, int size, long rubricVersionId,
+                              boolean open) {
     }
 
     /**
@@ -374,7 +375,7 @@ public class QueueService {
         }
         try (Connection c = dataSource.getConnection();
              var select = c.prepareStatement("""
-                     SELECT q.judge_name, q.blind, q.size, q.rubric_version_id FROM review_queue q
+                     SELECT q.judge_name, q.blind, q.size, q.rubric_version_id, q.name, q.status FROM review_queue q
                       WHERE q.id = ? AND EXISTS (SELECT 1 FROM queue_member m WHERE m.queue_id = q.id AND m.username = ?)""")) {
             select.setLong(1, id);
             select.setString(2, username);
@@ -382,7 +383,8 @@ public class QueueService {
                 if (!rs.next()) {
                     throw ProblemException.notFound("No review queue " + id + ".");
                 }
-                return new MemberQueue(id, rs.getString(1), rs.getBoolean(2), rs.getInt(3), rs.getLong(4));
+                return new MemberQueue(id, rs.getString(5), rs.getString(1), rs.getBoolean(2), rs.getInt(3),
+                        rs.getLong(4), "OPEN".equals(rs.getString(6)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read review queue " + id, e);

@@ -67,9 +67,9 @@ public class ReviewApi {
                     QueueMember.listForQueue(id).stream().map(m -> m.username).toList(), queue.sourceKey(),
                     queue.randomShare == null ? 0 : queue.randomShare.doubleValue(), stats.strata(queue));
         }
-        var queue = queues.getForMember(id, user.username());
-        return new MemberView(queue.id, queue.name, queue.judgeName, queue.status, queue.size, queue.blind,
-                reviews.progress(queue, reviewer()));
+        var queue = queues.memberQueue(id, user.username());
+        return new MemberView(queue.id(), queue.name(), queue.judgeName(), queue.open() ? "OPEN" : "CLOSED",
+                queue.size(), queue.blind(), reviews.progress(queue, reviewer()));
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -6,6 +6,7 @@ import dev.jury.security.Roles;
 import dev.jury.traces.TraceContent;
 import dev.jury.web.Htmx;
 import dev.jury.web.ProblemException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.annotation.security.RolesAllowed;
@@ -56,7 +57,7 @@ public class ReviewResource {
      * Everything the item region shows. {@code mode}: {@code label} (the live item), {@code edit} (an earlier item
      * reached with Back), {@code empty} (nothing left for this reviewer), {@code closed}.
      */
-    public record ReviewView(ReviewQueue queue, String mode, ReviewService.Progress progress,
+    public record ReviewView(QueueService.MemberQueue queue, String mode, ReviewService.Progress progress,
                              Long leaseId, String token, Instant expiresAt, long traceId,
                              TraceContent inputs, TraceContent outputs, TraceContent expectations,
                              String rubricName, int rubricVersion, List<LevelOption> levels, String guidelines,
@@ -103,7 +104,7 @@ public class ReviewResource {
         }
 
         public String base() {
-            return "/review/" + queue.id;
+            return "/review/" + queue.id();
         }
 
         /** Where Back goes: the item before this one (or the latest labelled one when nothing is held). */
@@ -254,16 +255,35 @@ public class ReviewResource {
                 new String[]{e.messageFor("value"), e.messageFor("rationale"), general}, null), headers, null);
     }
 
+    /**
+     * The live item (or the empty/closed state) from {@link ReviewService#nextItem}'s single statement: this runs
+     * for every label, so it loads no entity (docs/performance.md, "Reviewer loop through the htmx pages").
+     */
     private ReviewView current(long queueId, String notice) {
         var reviewer = reviewer();
-        ReviewQueue queue = queues.getForMember(queueId, reviewer.username());
-        return reviews.next(queueId, reviewer)
-                .map(item -> itemView(item, "label", null, "", null, notice))
-                .orElseGet(() -> new ReviewView(queue, queue.isOpen() ? "empty" : "closed",
+        QueueService.MemberQueue queue = queues.memberQueue(queueId, reviewer.username());
+        return reviews.nextItem(queue, reviewer, true)
+                .map(item -> liveView(queue, item, notice))
+                .orElseGet(() -> new ReviewView(queue, queue.open() ? "empty" : "closed",
                         reviews.progress(queue, reviewer), null, null, null, 0, null, null, null, null, 0, List.of(),
                         "", false, 0, "", null, null, false, null, null, null, notice, false, List.of()));
     }
 
+    private static ReviewView liveView(QueueService.MemberQueue queue, ReviewService.LoopItem item, String notice) {
+        RubricSpec spec = item.rubric().spec();
+        JsonNode outputs = TraceContent.parse(item.outputs());
+        var judge = item.judge();
+        return new ReviewView(queue, "label", item.progress(), item.offer().leaseId(), item.offer().token().toString(),
+                item.offer().expiresAt(), item.offer().traceId(), TraceContent.of(TraceContent.parse(item.inputs())),
+                TraceContent.of(outputs), TraceContent.of(TraceContent.parse(item.expectations())),
+                queue.judgeName(), item.rubric().version(), LevelOption.listFor(spec, null), spec.guidelines(),
+                spec.rationaleRequired(), spec.minRationaleLength(), "",
+                judge == null ? null : judge.value(), judge == null ? null : judge.rationale(), false,
+                null, null, null, notice, false,
+                ReviewService.chunksToLabel(item.perChunk(), outputs, TraceContent.parse(item.spans())));
+    }
+
+    /** An item shown again: Back (mode {@code edit}), or refused with what was typed and why. */
     private ReviewView itemView(ReviewService.ItemView item, String mode, String chosen, String rationale,
                                 String[] errors, String notice) {
         RubricSpec spec = item.rubric().spec();
@@ -274,7 +294,7 @@ public class ReviewResource {
         return new ReviewView(item.queue(), mode, item.progress(), item.offer().leaseId(),
                 item.offer().token().toString(), "edit".equals(mode) ? null : item.offer().expiresAt(), trace.id,
                 TraceContent.of(trace.inputs), TraceContent.of(trace.outputs), TraceContent.of(trace.expectations),
-                item.queue().judgeName, item.rubric().version, levels, spec.guidelines(), spec.rationaleRequired(),
+                item.queue().judgeName(), item.rubric().version(), levels, spec.guidelines(), spec.rationaleRequired(),
                 spec.minRationaleLength(), rationale == null ? "" : rationale,
                 judge == null ? null : judge.value, judge == null ? null : judge.rationale, skipped,
                 errors == null ? null : errors[0], errors == null ? null : errors[1], errors == null ? null : errors[2],

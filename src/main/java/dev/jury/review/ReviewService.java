@@ -2,12 +2,12 @@ package dev.jury.review;
 
 import dev.jury.rubrics.RubricSpec;
 import dev.jury.rubrics.RubricValues;
-import dev.jury.rubrics.RubricVersion;
 import dev.jury.labels.Assessment;
 import dev.jury.traces.Trace;
 import dev.jury.web.Problem;
 import dev.jury.web.ProblemException;
 import dev.jury.home.QueueDirectory;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,9 +37,12 @@ public class ReviewService implements QueueDirectory {
     public record Reviewer(String subject, String username) {
     }
 
-    /** One item as the reviewer sees it. {@code judge} only in open (non-blind) queues. */
-    public record ItemView(ReviewQueue queue, Dispenser.Offer offer, Trace trace, RubricVersion rubric,
-                           Assessment judge, Assessment myLabel, Progress progress) {
+    /**
+     * An item shown again (Back, or refused with an inline error): loaded through the entities, with the reviewer's
+     * own current label. {@code judge} only in open (non-blind) queues. The live item is a {@link LoopItem}.
+     */
+    public record ItemView(QueueService.MemberQueue queue, Dispenser.Offer offer, Trace trace,
+                           PinnedRubrics.Pinned rubric, Assessment judge, Assessment myLabel, Progress progress) {
     }
 
     /** Queue progress from one reviewer's point of view: their own labels and the queue's complete items. */
@@ -47,11 +50,15 @@ public class ReviewService implements QueueDirectory {
     }
 
     /**
-     * One item for the JSON loop: the trace's stored JSON as text (written into the answer as it is, never parsed
-     * and re-serialised), the pinned rubric from {@link PinnedRubrics}, the judge's verdict only in open queues.
+     * The live item, for the JSON loop and the review page alike: the trace's stored JSON as text (the JSON loop
+     * writes it into the answer as it is, never parsed and re-serialised), the pinned rubric from
+     * {@link PinnedRubrics}, the judge's verdict only in open queues. {@code perChunk}: the queue's judge answers per
+     * retrieved chunk (its latest version was made from the {@code chunk_relevance} template), and then
+     * {@code spans} holds the trace's spans to find the chunks in; both only when asked for.
      */
     public record LoopItem(Dispenser.Offer offer, String inputs, String outputs, String expectations,
-                           PinnedRubrics.Pinned rubric, JudgeLabel judge, Progress progress) {
+                           PinnedRubrics.Pinned rubric, JudgeLabel judge, Progress progress, boolean perChunk,
+                           String spans) {
     }
 
     /** The judge's current assessment of the item's trace. */
@@ -77,53 +84,62 @@ public class ReviewService implements QueueDirectory {
     @Inject
     PinnedRubrics rubrics;
 
-    public Optional<ItemView> next(long queueId, Reviewer reviewer) {
-        ReviewQueue queue = queues.getForMember(queueId, reviewer.username());
-        return dispenser.next(queueId, reviewer.subject()).map(offer -> view(queue, offer, reviewer));
+    /**
+     * The reviewer's live item: the membership check, the dispenser, then one statement for everything shown and no
+     * entity loaded (this runs for every label; docs/performance.md, "Reviewer loop").
+     */
+    public Optional<LoopItem> nextItem(long queueId, Reviewer reviewer) {
+        return nextItem(queues.memberQueue(queueId, reviewer.username()), reviewer, false);
     }
 
     /**
-     * The JSON loop's next: the same membership check and dispenser as {@link #next}, with one statement per thing
-     * the answer needs and no entity loaded (this runs for every label; docs/performance.md, "Reviewer loop").
+     * {@link #nextItem(long, Reviewer)} for a queue already checked; {@code withChunks}: also find out whether the
+     * item is labelled chunk by chunk (the review page; the JSON loop labels whole items).
      */
-    public Optional<LoopItem> nextItem(long queueId, Reviewer reviewer) {
-        QueueService.MemberQueue queue = queues.memberQueue(queueId, reviewer.username());
-        Optional<Dispenser.Offer> offer = dispenser.next(queueId, reviewer.subject());
+    public Optional<LoopItem> nextItem(QueueService.MemberQueue queue, Reviewer reviewer, boolean withChunks) {
+        Optional<Dispenser.Offer> offer = dispenser.next(queue.id(), reviewer.subject());
         if (offer.isEmpty()) {
             return Optional.empty();
         }
-        // Plain JDBC, one round trip: the trace, the judge's verdict (open queues only) and the progress.
         try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(ITEM_SQL)) {
             select.setString(1, reviewer.subject());
-            select.setBoolean(2, !queue.blind());
-            select.setString(3, queue.judgeName());
-            select.setLong(4, queueId);
-            select.setLong(5, offer.get().traceId());
+            select.setLong(2, queue.id());
+            select.setBoolean(3, withChunks);
+            select.setLong(4, offer.get().traceId());
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
-                JudgeLabel judge = rs.getBoolean(4) // null (no verdict, or not asked for) reads as false
+                JudgeLabel judge = rs.getBoolean(4) // null (no verdict, or a blind queue) reads as false
                         ? new JudgeLabel(rs.getString(5), rs.getString(6), rs.getString(7)) : null;
                 return Optional.of(new LoopItem(offer.get(), rs.getString(1), rs.getString(2), rs.getString(3),
                         rubrics.get(queue.rubricVersionId()), judge,
-                        new Progress(rs.getLong(9), rs.getLong(8), queue.size())));
+                        new Progress(rs.getLong(9), rs.getLong(8), queue.size()), rs.getBoolean(10),
+                        rs.getString(11)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read trace " + offer.get().traceId(), e);
         }
     }
 
-    /** The item of {@link #nextItem}: trace JSON as text, the judge's current verdict if asked for, progress. */
+    /**
+     * The item of {@link #nextItem}: trace JSON as text, the judge's current verdict (open queues only), progress,
+     * and when asked whether the queue's judge answers per chunk, with the spans then.
+     */
     private static final String ITEM_SQL = """
             SELECT CAST(t.inputs AS text), CAST(t.outputs AS text), CAST(t.expectations AS text),
                    j.found, j.value, j.rationale, j.source_id, q.items_complete,
-                   (SELECT count(*) FROM lease l WHERE l.queue_id = q.id AND l.reviewer = ? AND l.status = 'SUBMITTED')
+                   (SELECT count(*) FROM lease l WHERE l.queue_id = q.id AND l.reviewer = ? AND l.status = 'SUBMITTED'),
+                   tpl.template IS NOT DISTINCT FROM '%1$s',
+                   CASE WHEN tpl.template = '%1$s' THEN CAST(t.spans AS text) END
               FROM trace t
-              LEFT JOIN LATERAL (SELECT TRUE AS found, a.value, a.rationale, a.source_id FROM current_assessment a
-                                  WHERE ? AND a.trace_id = t.id AND a.name = ? AND a.source_type = 'LLM_JUDGE'
-                                    AND a.valid
-                                  ORDER BY a.id DESC LIMIT 1) j ON TRUE
               JOIN review_queue q ON q.id = ?
-             WHERE t.id = ?""";
+              LEFT JOIN LATERAL (SELECT TRUE AS found, a.value, a.rationale, a.source_id FROM current_assessment a
+                                  WHERE NOT q.blind AND a.trace_id = t.id AND a.name = q.judge_name
+                                    AND a.source_type = 'LLM_JUDGE' AND a.valid
+                                  ORDER BY a.id DESC LIMIT 1) j ON TRUE
+              LEFT JOIN LATERAL (SELECT v.template FROM judge_version v JOIN judge jd ON jd.id = v.judge_id
+                                  WHERE ? AND jd.experiment_id = q.experiment_id AND jd.name = q.judge_name
+                                  ORDER BY v.version DESC LIMIT 1) tpl ON TRUE
+             WHERE t.id = ?""".formatted(JudgeTemplates.CHUNK_RELEVANCE);
 
     /**
      * Stores a label. Value and rationale are checked against the queue's pinned rubric (422 with the field).
@@ -167,22 +183,32 @@ public class ReviewService implements QueueDirectory {
     }
 
     /**
-     * The retrieved chunks to label one by one, when the queue's judge answers per chunk (its latest version was made
-     * from the {@code chunk_relevance} template) and the trace has 1 to {@link ChunkLabels#MAX_CHUNKS} of them;
-     * otherwise empty and the item is labelled as a whole.
+     * The retrieved chunks to label one by one, when the queue's judge answers per chunk and the trace has 1 to
+     * {@link ChunkLabels#MAX_CHUNKS} of them; otherwise empty and the item is labelled as a whole.
      */
+    public static List<TraceFields.Chunk> chunksToLabel(boolean perChunkJudge, JsonNode outputs, JsonNode spans) {
+        if (!perChunkJudge) {
+            return List.of();
+        }
+        var chunks = TraceFields.chunks(outputs, spans);
+        return chunks.size() > ChunkLabels.MAX_CHUNKS ? List.of() : chunks;
+    }
+
+    /** {@link #chunksToLabel(boolean, JsonNode, JsonNode)} for an item shown again with an inline error. */
     @Transactional(TxType.SUPPORTS)
     public List<TraceFields.Chunk> chunksToLabel(ItemView item) {
-        // The trace first (no statement): most traces carry no retrieved chunks, and this runs for every item shown.
-        var chunks = TraceFields.chunks(item.trace().outputs, item.trace().spans);
-        if (chunks.isEmpty() || chunks.size() > ChunkLabels.MAX_CHUNKS) {
+        // The trace first (no statement): most traces carry no retrieved chunks.
+        if (TraceFields.chunks(item.trace().outputs, item.trace().spans).isEmpty()) {
             return List.of();
         }
         List<?> template = em.createNativeQuery("""
                         SELECT v.template FROM judge_version v JOIN judge j ON j.id = v.judge_id
-                         WHERE j.experiment_id = ?1 AND j.name = ?2 ORDER BY v.version DESC LIMIT 1""")
-                .setParameter(1, item.queue().experimentId).setParameter(2, item.queue().judgeName).getResultList();
-        return !template.isEmpty() && JudgeTemplates.CHUNK_RELEVANCE.equals(template.get(0)) ? chunks : List.of();
+                          JOIN review_queue q ON q.id = ?1
+                         WHERE j.experiment_id = q.experiment_id AND j.name = q.judge_name
+                         ORDER BY v.version DESC LIMIT 1""")
+                .setParameter(1, item.queue().id()).getResultList();
+        return chunksToLabel(!template.isEmpty() && JudgeTemplates.CHUNK_RELEVANCE.equals(template.get(0)),
+                item.trace().outputs, item.trace().spans);
     }
 
     public void skip(Long inQueue, long leaseId, Reviewer reviewer, String token, String reason) {
@@ -211,7 +237,7 @@ public class ReviewService implements QueueDirectory {
      * they completed (labelled or skipped), with their current label.
      */
     public Optional<ItemView> previous(long queueId, Reviewer reviewer, Long beforeLeaseId) {
-        ReviewQueue queue = queues.getForMember(queueId, reviewer.username());
+        QueueService.MemberQueue queue = queues.memberQueue(queueId, reviewer.username());
         Object[] row = (Object[]) em.createNativeQuery("""
                         SELECT l.id, l.token, l.issued_at, l.expires_at, l.item_id, i.trace_id
                           FROM lease l JOIN queue_item i ON i.id = l.item_id
@@ -236,7 +262,7 @@ public class ReviewService implements QueueDirectory {
      * edit it); anyone else's lease, or one of another queue, is "not found".
      */
     public ItemView ownLease(long queueId, long leaseId, Reviewer reviewer) {
-        ReviewQueue queue = queues.getForMember(queueId, reviewer.username());
+        QueueService.MemberQueue queue = queues.memberQueue(queueId, reviewer.username());
         Object[] row = (Object[]) em.createNativeQuery("""
                         SELECT l.id, l.token, l.issued_at, l.expires_at, l.item_id, i.trace_id
                           FROM lease l JOIN queue_item i ON i.id = l.item_id
@@ -273,14 +299,14 @@ public class ReviewService implements QueueDirectory {
         throw new IllegalStateException("unexpected time type " + value.getClass());
     }
 
-    public ItemView view(ReviewQueue queue, Dispenser.Offer offer, Reviewer reviewer) {
+    private ItemView view(QueueService.MemberQueue queue, Dispenser.Offer offer, Reviewer reviewer) {
         Trace trace = Trace.findById(offer.traceId());
-        RubricVersion rubric = queues.rubric(queue);
-        Assessment judge = queue.blind ? null
-                : Assessment.findCurrentVerdict(trace.id, queue.judgeName).orElse(null);
-        Assessment mine = Assessment.findCurrentLabel(trace.id, queue.judgeName, reviewer.subject())
-                .filter(a -> queue.id.equals(a.queueId)).orElse(null);
-        return new ItemView(queue, offer, trace, rubric, judge, mine, progress(queue, reviewer));
+        Assessment judge = queue.blind() ? null
+                : Assessment.findCurrentVerdict(trace.id, queue.judgeName()).orElse(null);
+        Assessment mine = Assessment.findCurrentLabel(trace.id, queue.judgeName(), reviewer.subject())
+                .filter(a -> a.queueId != null && a.queueId == queue.id()).orElse(null);
+        return new ItemView(queue, offer, trace, rubrics.get(queue.rubricVersionId()), judge, mine,
+                progress(queue, reviewer));
     }
 
     /**
@@ -288,14 +314,14 @@ public class ReviewService implements QueueDirectory {
      * transaction that fills an item (an item gets its consensus exactly when it becomes full); counting the full
      * items instead grew with the queue's progress (≈ 25 ms for a finished 100,000-item queue).
      */
-    public Progress progress(ReviewQueue queue, Reviewer reviewer) {
+    public Progress progress(QueueService.MemberQueue queue, Reviewer reviewer) {
         Object[] row = (Object[]) em.createNativeQuery("""
                         SELECT q.items_complete,
                                (SELECT count(*) FROM lease l
                                  WHERE l.queue_id = q.id AND l.reviewer = ?2 AND l.status = 'SUBMITTED')
                           FROM review_queue q WHERE q.id = ?1""")
-                .setParameter(1, queue.id).setParameter(2, reviewer.subject()).getSingleResult();
-        return new Progress(((Number) row[1]).longValue(), ((Number) row[0]).longValue(), queue.size);
+                .setParameter(1, queue.id()).setParameter(2, reviewer.subject()).getSingleResult();
+        return new Progress(((Number) row[1]).longValue(), ((Number) row[0]).longValue(), queue.size());
     }
 
     /** Home page: the queues a reviewer belongs to, with how many items they labelled of those open to them. */

@@ -34,6 +34,18 @@ public record TraceContent(String kind, Text body, List<Turn> turns, Text rest) 
         }
     }
 
+    /** Stored trace JSON read back as text (the review loop reads it so, without an entity); null stays null. */
+    public static JsonNode parse(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return PRETTY.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored trace JSON does not parse", e); // PostgreSQL's jsonb always does
+        }
+    }
+
     public static TraceContent of(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;

@@ -43,10 +43,10 @@ class AdjudicationResourceTest {
         directory.record(alice.subject(), "alice", "Alice", null);
         directory.record(bob.subject(), "bob", "Bob", null);
         queue = fixtures.queue(experiment, 4, 2, true, List.of("alice", "bob"));
-        var a = reviews.next(queue.id, alice).orElseThrow();
-        var b = reviews.next(queue.id, bob).orElseThrow();
-        assertEquals(a.trace().id, b.trace().id, "both get the top item");
-        trace = a.trace().id;
+        var a = reviews.nextItem(queue.id, alice).orElseThrow();
+        var b = reviews.nextItem(queue.id, bob).orElseThrow();
+        assertEquals(a.offer().traceId(), b.offer().traceId(), "both get the top item");
+        trace = a.offer().traceId();
         reviews.submit(null, a.offer().leaseId(), alice, a.offer().token().toString(), "yes", "4 is right");
         reviews.submit(null, b.offer().leaseId(), bob, b.offer().token().toString(), "no", "the question was 2+3");
     }

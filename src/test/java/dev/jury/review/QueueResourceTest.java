@@ -212,7 +212,7 @@ class QueueResourceTest {
         var alice = new ReviewService.Reviewer("alice-subject", "alice");
         long firstLease = 0;
         for (int i = 0; i < 3; i++) {
-            var item = reviews.next(queue.id, alice).orElseThrow();
+            var item = reviews.nextItem(queue.id, alice).orElseThrow();
             if (i == 0) {
                 firstLease = item.offer().leaseId();
             }
@@ -221,7 +221,7 @@ class QueueResourceTest {
         }
         reviews.edit(null, firstLease, alice, "no", "changed");
         var bob = new ReviewService.Reviewer("bob-subject", "bob");
-        var item = reviews.next(queue.id, bob).orElseThrow();
+        var item = reviews.nextItem(queue.id, bob).orElseThrow();
         reviews.skip(null, item.offer().leaseId(), bob, item.offer().token().toString(), "unsure");
         return queue;
     }
