@@ -69,6 +69,10 @@ public class ServerTimings {
     private static final Pattern LE_TAG = Pattern.compile("le=\"([^\"]*)\"");
 
     /** route → (upper bound in seconds → cumulative count, summed over status and outcome); "sum:" + route → seconds. */
+    /** The app's credential cache (dev.jury.security.CredentialCache): requests answered from it, and not. */
+    private static final Pattern CREDENTIAL_CACHE =
+            Pattern.compile("jury_security_credential_cache_total\\{result=\"(hit|miss)\"} ([0-9.eE+]+)");
+
     static Map<String, Object> scrape(HttpClient client, String base, String adminToken) throws Exception {
         // /q/metrics needs the admin or service role (docs/security.md)
         String body = client.send(HttpRequest.newBuilder(URI.create(base + "/q/metrics"))
@@ -76,6 +80,12 @@ public class ServerTimings {
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
         Map<String, Object> routes = new LinkedHashMap<>();
         for (String line : body.split("\n")) {
+            Matcher cache = CREDENTIAL_CACHE.matcher(line);
+            if (cache.matches()) {
+                routes.merge("credential_cache_" + cache.group(1), Double.parseDouble(cache.group(2)),
+                        (a, b) -> (Double) a + (Double) b);
+                continue;
+            }
             Matcher bucket = BUCKET.matcher(line);
             if (bucket.matches()) {
                 Matcher uri = URI_TAG.matcher(bucket.group(1));
@@ -103,6 +113,13 @@ public class ServerTimings {
     @SuppressWarnings("unchecked")
     static Map<String, Object> window(Map<String, Object> before, Map<String, Object> after, Map<String, String> routes) {
         Map<String, Object> out = new LinkedHashMap<>();
+        for (String result : new String[]{"hit", "miss"}) {
+            Object a = after.get("credential_cache_" + result);
+            if (a != null) {
+                out.put("credential_cache_" + result + "s", Math.round((Double) a
+                        - (Double) before.getOrDefault("credential_cache_" + result, 0.0)));
+            }
+        }
         for (var route : routes.entrySet()) {
             var b = (TreeMap<Double, Double>) before.getOrDefault(route.getValue(), new TreeMap<Double, Double>());
             var a = (TreeMap<Double, Double>) after.get(route.getValue());

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Re-runs every row of the results table in docs/performance.md — one bench/run.sh per row, each on a fresh bench
+# database with the row's settings — and prints the table again with today's figures: scenario, target, figure,
+# date, and the machine state (load average before → after, and whatever else used the CPU when the row started).
+# Takes about 75 minutes; the figures mean something on a quiet machine only (nothing else building or testing).
+#
+#   bench/all.sh                                        # every row
+#   BENCH_ROWS="judge-run-128 reviewer-loop-htmx-1s" bench/all.sh   # some rows (labels below)
+#
+# The table is written to target/bench/all/results.md, each row's JSON and log beside it. Any BENCH_* setting of
+# bench/run.sh (BENCH_DB, BENCH_KEYCLOAK_PORT, ...) is passed through.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+ALL="$ROOT/target/bench/all"
+mkdir -p "$ALL"
+
+# label | settings | scenario | target | figure ({key} = a value of the scenario's JSON)
+ROWS=(
+  "bulk-ingest||bulk-ingest|≥ 10,000 traces/s|{throughput_per_s} traces/s, {errors} errors"
+  "otlp-ingest||otlp-ingest|≥ 5,000 traces/s (5-span traces)|{throughput_per_s} traces/s = {spans_per_s} spans/s, {errors} errors"
+  "online-scoring||online-scoring|no backlog growth at 100 traces/s, sample 0.5|backlog slope {backlog_slope_per_s_second_half}/s, max {backlog_max} waiting, {duplicate_verdicts} duplicates, keeps up: {keeps_up}"
+  "offline-judge||offline-judge|— (measured: the model's cost)|cold {cold_traces_per_s} · warm {warm_traces_per_s} traces/s, RSS +{rss_added_mb} MB"
+  "memory-recall||memory-recall|p99 < 5 ms|p50 {p50_ms} · p99 {p99_ms} ms"
+  "alignment-cost||alignment-cost|MemAlign ≥ 50× fewer optimizer calls than SIMBA, as accurate|{optimizer}: {optimizer_llm_calls} optimizer calls, held-out accuracy {accuracy_before} → {accuracy_after} (every optimizer in the JSON)"
+  "judge-run-32|BENCH_JUDGE_TRACES=10000|judge-run|≥ 150 traces/s at concurrency 32|{throughput_per_s} traces/s, call p50 {p50_ms} ms, {errors} errors"
+  "judge-run-128|BENCH_JUDGE_CONCURRENCY=128 BENCH_JUDGE_TRACES=20000|judge-run|≥ 550 traces/s at concurrency 128|{throughput_per_s} traces/s, call p50 {p50_ms} ms, {errors} errors"
+  "agreement-report||agreement-report|< 1 s at 1M labels|p50 {p50_ms} · p99 {p99_ms} ms"
+  "reviewer-loop-1s|BENCH_REVIEWER_THINK_MS=1000|reviewer-loop|server p50 < 5 ms, p99 < 25 ms|next {server_next_p50_ms} / {server_next_p99_ms} · submit {server_submit_p50_ms} / {server_submit_p99_ms} ms, {errors} errors, {items_over_k} over k"
+  "reviewer-loop-5s|BENCH_REVIEWER_THINK_MS=5000|reviewer-loop|server p50 < 5 ms, p99 < 25 ms|next {server_next_p50_ms} / {server_next_p99_ms} · submit {server_submit_p50_ms} / {server_submit_p99_ms} ms, {errors} errors, {items_over_k} over k"
+  "reviewer-loop-htmx-1s|BENCH_REVIEWER_THINK_MS=1000|reviewer-loop-htmx|server submit+next p50 < 5 ms, p99 < 25 ms|p50 {server_submit_next_p50_ms} · p99 {server_submit_next_p99_ms} ms, {errors} errors, {items_over_k} over k, CPU/label {app_cpu_ms_per_label} + {postgres_cpu_ms_per_label} ms"
+  "reviewer-loop-htmx-5s|BENCH_REVIEWER_THINK_MS=5000|reviewer-loop-htmx|server submit+next p50 < 5 ms, p99 < 25 ms|p50 {server_submit_next_p50_ms} · p99 {server_submit_next_p99_ms} ms, {errors} errors, {items_over_k} over k, CPU/label {app_cpu_ms_per_label} + {postgres_cpu_ms_per_label} ms"
+)
+
+busy() { # the processes that used more than 10 % of a core when the row started (other than this script's)
+  ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 10 {printf "%s%s %s%%", sep, $2, $1; sep=", "}'
+}
+
+TABLE_ROWS="$ALL/rows.tsv"
+: >"$TABLE_ROWS"
+for row in "${ROWS[@]}"; do
+  IFS='|' read -r label settings scenario target figure <<<"$row"
+  if [ -n "${BENCH_ROWS:-}" ] && [[ " $BENCH_ROWS " != *" $label "* ]]; then
+    continue
+  fi
+  printf '\033[1m==>\033[0m %s\n' "$label ($scenario${settings:+, $settings})"
+  before="$(cut -d' ' -f1 /proc/loadavg)"
+  others="$(busy)"
+  started="$(date -u '+%Y-%m-%d %H:%M UTC')"
+  rm -f "target/bench/$scenario.json"
+  # shellcheck disable=SC2086 # the settings are NAME=value words
+  if env $settings BENCH_SCENARIOS="$scenario" BENCH_RESET=1 bench/run.sh >"$ALL/$label.log" 2>&1; then
+    cp "target/bench/$scenario.json" "$ALL/$label.json"
+  else
+    echo "   failed: see $ALL/$label.log"
+    rm -f "$ALL/$label.json"
+  fi
+  after="$(cut -d' ' -f1 /proc/loadavg)"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$ALL/$label.json" "$target" "$figure" "$started" \
+    "load $before → $after${others:+; busy at start: $others}" >>"$TABLE_ROWS"
+done
+
+CLASSES="$ROOT/target/bench/classes"
+mkdir -p "$CLASSES"
+javac -d "$CLASSES" bench/java/ResultsTable.java
+java -cp "$CLASSES" ResultsTable "$TABLE_ROWS" | tee "$ALL/results.md"
+echo "(written to $ALL/results.md; machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB)"
