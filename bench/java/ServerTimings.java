@@ -116,7 +116,7 @@ public class ServerTimings {
         for (String result : new String[]{"hit", "miss"}) {
             Object a = after.get("credential_cache_" + result);
             if (a != null) {
-                out.put("credential_cache_" + result + "s", Math.round((Double) a
+                out.put("credential_cache_" + result, Math.round((Double) a
                         - (Double) before.getOrDefault("credential_cache_" + result, 0.0)));
             }
         }
