@@ -16,7 +16,7 @@ cd "$ROOT"
 ALL="$ROOT/target/bench/all"
 mkdir -p "$ALL"
 
-# label | settings | scenario | target | figure ({key} = a value of the scenario's JSON)
+# label | settings | scenario(s) | target | figure ({key} = a value of the last scenario's JSON)
 ROWS=(
   "bulk-ingest||bulk-ingest|≥ 10,000 traces/s|{throughput_per_s} traces/s, {errors} errors"
   "otlp-ingest||otlp-ingest|≥ 5,000 traces/s (5-span traces)|{throughput_per_s} traces/s = {spans_per_s} spans/s, {errors} errors"
@@ -30,6 +30,8 @@ ROWS=(
   "reviewer-loop-1s|BENCH_REVIEWER_THINK_MS=1000|reviewer-loop|server p50 < 5 ms, p99 < 25 ms|next {server_next_p50_ms} / {server_next_p99_ms} · submit {server_submit_p50_ms} / {server_submit_p99_ms} ms, {errors} errors, {items_over_k} over k"
   "reviewer-loop-5s|BENCH_REVIEWER_THINK_MS=5000|reviewer-loop|server p50 < 5 ms, p99 < 25 ms|next {server_next_p50_ms} / {server_next_p99_ms} · submit {server_submit_p50_ms} / {server_submit_p99_ms} ms, {errors} errors, {items_over_k} over k"
   "reviewer-loop-htmx-1s|BENCH_REVIEWER_THINK_MS=1000|reviewer-loop-htmx|server submit+next p50 < 5 ms, p99 < 25 ms|p50 {server_submit_next_p50_ms} · p99 {server_submit_next_p99_ms} ms, {errors} errors, {items_over_k} over k, CPU/label {app_cpu_ms_per_label} + {postgres_cpu_ms_per_label} ms"
+  "startup||startup|ready < 3 s (JVM)|ready after {ready_ms} ms (Quarkus: {quarkus_started_in_s} s), RSS when ready {rss_when_ready_mb} MB"
+  "memory-under-load|BENCH_REVIEWER_THINK_MS=1000|offline-judge reviewer-loop-htmx|RSS < 400 MB under 64 reviewers, embedding model loaded|RSS {app_rss_mb_window_start} → {app_rss_mb_window_end} MB over the window (model loaded by offline-judge first)"
   "reviewer-loop-htmx-5s|BENCH_REVIEWER_THINK_MS=5000|reviewer-loop-htmx|server submit+next p50 < 5 ms, p99 < 25 ms|p50 {server_submit_next_p50_ms} · p99 {server_submit_next_p99_ms} ms, {errors} errors, {items_over_k} over k, CPU/label {app_cpu_ms_per_label} + {postgres_cpu_ms_per_label} ms"
 )
 
@@ -48,10 +50,11 @@ for row in "${ROWS[@]}"; do
   before="$(cut -d' ' -f1 /proc/loadavg)"
   others="$(busy)"
   started="$(date -u '+%Y-%m-%d %H:%M UTC')"
-  rm -f "target/bench/$scenario.json"
+  last="${scenario##* }"
+  rm -f "target/bench/$last.json"
   # shellcheck disable=SC2086 # the settings are NAME=value words
   if env $settings BENCH_SCENARIOS="$scenario" BENCH_RESET=1 bench/run.sh >"$ALL/$label.log" 2>&1; then
-    cp "target/bench/$scenario.json" "$ALL/$label.json"
+    cp "target/bench/$last.json" "$ALL/$label.json"
   else
     echo "   failed: see $ALL/$label.log"
     rm -f "$ALL/$label.json"

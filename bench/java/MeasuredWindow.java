@@ -12,6 +12,7 @@ final class MeasuredWindow {
 
     private final Map<String, Object>[] scrapes;
     private final long[] cpu = new long[4];
+    private final long[] rssKb = new long[2];
     private final Thread thread;
 
     @SuppressWarnings("unchecked")
@@ -23,10 +24,12 @@ final class MeasuredWindow {
                 scrapes[0] = ServerTimings.scrape(client, base, token);
                 cpu[0] = ServerTimings.appTicks();
                 cpu[1] = ServerTimings.postgresTicks();
+                rssKb[0] = ServerTimings.appRssKb();
                 Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
                 scrapes[1] = ServerTimings.scrape(client, base, token);
                 cpu[2] = ServerTimings.appTicks();
                 cpu[3] = ServerTimings.postgresTicks();
+                rssKb[1] = ServerTimings.appRssKb();
             } catch (Exception e) {
                 System.err.println(name + ": could not scrape " + base + "/q/metrics: " + e);
             }
@@ -61,6 +64,10 @@ final class MeasuredWindow {
             out.put("app_cpu_ms_per_label", Math.round((cpu[2] - cpu[0]) / ServerTimings.HZ * 1000 / n * 100) / 100.0);
             out.put("postgres_cpu_ms_per_label",
                     Math.round((cpu[3] - cpu[1]) / ServerTimings.HZ * 1000 / n * 100) / 100.0);
+        }
+        if (rssKb[1] > 0) {
+            out.put("app_rss_mb_window_start", rssKb[0] / 1024);
+            out.put("app_rss_mb_window_end", rssKb[1] / 1024);
         }
         return out;
     }

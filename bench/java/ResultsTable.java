@@ -44,7 +44,7 @@ public class ResultsTable {
     }
 
     static String value(String json, String key) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*(\"([^\"]*)\"|[-0-9.eE+]+|true|false|null)")
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*(\"([^\"]*)\"|\\[[^\\]]*]|[-0-9.eE+]+|true|false|null)")
                 .matcher(json);
         if (!m.find()) {
             return "?";

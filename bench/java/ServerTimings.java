@@ -31,6 +31,24 @@ public class ServerTimings {
     }
 
     /** User + system CPU ticks of every PostgreSQL process (all backends share the machine's one server). */
+    /** The app's resident set size in KiB (VmRSS of BENCH_APP_PID); 0 when unknown. */
+    static long appRssKb() {
+        String pid = System.getenv("BENCH_APP_PID");
+        if (pid == null) {
+            return 0;
+        }
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", pid, "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     static long postgresTicks() {
         long total = 0;
         try (var dirs = Files.list(Path.of("/proc"))) {
