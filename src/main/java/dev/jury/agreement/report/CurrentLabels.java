@@ -267,8 +267,8 @@ final class CurrentLabels {
         // Every column costs per row, and a million rows is the case to be fast for: the kind of source is
         // decided here (null for a rater — nulls cost nothing on the wire —, 1 adjudication, 2 judge) and the name
         // is only compared. "name = ? OR …" lets the usual canonical spelling skip the trim and case-fold.
-        String current = """
-                (a.name = ? OR lower(btrim(a.name)) = ?)
+        String current = LabelSql.nameIs("a", "?") + """
+
                    AND a.valid AND a.error IS NULL AND a.value IS NOT NULL
                    AND a.source_type IN ('HUMAN', 'LLM_JUDGE')""";
         if (score) {
@@ -305,8 +305,8 @@ final class CurrentLabels {
                   FROM assessment a
                   JOIN trace t ON t.id = a.trace_id
                  WHERE t.experiment_id = ? AND a.id > ?
-                   AND (a.name = ? OR lower(btrim(a.name)) = ? OR a.supersedes IS NOT NULL)
-                 ORDER BY a.id""";
+                   AND (%s OR a.supersedes IS NOT NULL)
+                 ORDER BY a.id""".formatted(LabelSql.nameIs("a", "?"));
     }
 
     /** Binds the parameters of the current-label predicate from index {@code p}; returns the next index. */

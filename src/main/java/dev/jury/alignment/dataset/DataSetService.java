@@ -1,5 +1,6 @@
 package dev.jury.alignment.dataset;
 
+import dev.jury.labels.LabelSql;
 import dev.jury.judges.JudgeVersion;
 import dev.jury.rubrics.Rubric;
 import dev.jury.rubrics.RubricVersion;
@@ -47,10 +48,10 @@ public class DataSetService {
                         SELECT a.id, a.trace_id, a.source_id, a.value, a.rationale, a.rubric_version_id,
                                a.source_id LIKE 'adjudication:%'
                           FROM current_assessment a JOIN trace t ON t.id = a.trace_id
-                         WHERE t.experiment_id = ?1 AND (a.name = ?2 OR lower(btrim(a.name)) = ?2)
+                         WHERE t.experiment_id = ?1 AND $name
                            AND a.source_type = 'HUMAN' AND a.valid
                            AND a.error IS NULL AND a.value IS NOT NULL
-                         ORDER BY a.id""")
+                         ORDER BY a.id""".replace("$name", LabelSql.nameIs("a", "?2")))
                 .setParameter(1, experimentId).setParameter(2, folded).getResultList();
         List<LabelRow> labels = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
@@ -61,8 +62,9 @@ public class DataSetService {
         }
         long superseded = ((Number) em.createNativeQuery("""
                         SELECT count(*) FROM assessment a JOIN trace t ON t.id = a.trace_id
-                         WHERE t.experiment_id = ?1 AND (a.name = ?2 OR lower(btrim(a.name)) = ?2)
-                           AND a.source_type = 'HUMAN' AND (a.superseded_by IS NOT NULL OR NOT a.valid)""")
+                         WHERE t.experiment_id = ?1 AND $name
+                           AND a.source_type = 'HUMAN' AND (a.superseded_by IS NOT NULL OR NOT a.valid)"""
+                        .replace("$name", LabelSql.nameIs("a", "?2")))
                 .setParameter(1, experimentId).setParameter(2, folded).getSingleResult()).longValue();
         return DataSetBuilder.build(labels, new DataSetRequest(name, base.rubricVersion.spec(), rubricVersion,
                 DataSetRequest.DEFAULT_BALANCE_TARGET, rebalance, heldoutFraction, seed, DataSetRequest.MIN_TRACES),

@@ -1,5 +1,6 @@
 package dev.jury.alignment.run;
 
+import dev.jury.labels.LabelSql;
 import dev.jury.judges.JudgeAlias;
 import dev.jury.judges.JudgeService;
 import dev.jury.judges.JudgeVersion;
@@ -83,9 +84,10 @@ public class NewLabels {
                           LEFT JOIN current_assessment j
                                  ON j.trace_id = h.trace_id AND j.source_type = 'LLM_JUDGE'
                                 AND j.judge_version_id = ?3 AND j.valid AND j.value IS NOT NULL
-                         WHERE t.experiment_id = ?1 AND (h.name = ?2 OR lower(btrim(h.name)) = ?2)
+                         WHERE t.experiment_id = ?1 AND $name
                            AND h.source_type = 'HUMAN' AND h.valid AND h.value IS NOT NULL
-                           AND (CAST(?4 AS timestamptz) IS NULL OR h.created_at > CAST(?4 AS timestamptz))""")
+                           AND (CAST(?4 AS timestamptz) IS NULL OR h.created_at > CAST(?4 AS timestamptz))"""
+                        .replace("$name", LabelSql.nameIs("h", "?2")))
                 .setParameter(1, base.judge.experimentId)
                 .setParameter(2, base.judge.name.strip().toLowerCase(Locale.ROOT))
                 .setParameter(3, base.id)
