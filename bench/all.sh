@@ -27,6 +27,7 @@ ROWS=(
   "judge-run-32|BENCH_JUDGE_TRACES=10000|judge-run|≥ 150 traces/s at concurrency 32|{throughput_per_s} traces/s, call p50 {p50_ms} ms, {errors} errors"
   "judge-run-128|BENCH_JUDGE_CONCURRENCY=128 BENCH_JUDGE_TRACES=20000|judge-run|≥ 550 traces/s at concurrency 128|{throughput_per_s} traces/s, call p50 {p50_ms} ms, {errors} errors"
   "agreement-report||agreement-report|< 1 s at 1M labels|p50 {p50_ms} · p99 {p99_ms} ms"
+  "agreement-report-after-bulk-write|BENCH_AGREEMENT_SETTLE=20|agreement-report|< 1 s also for labels written since start|first request 20 s after writing 1M labels: {first_request}"
   "reviewer-loop-1s|BENCH_REVIEWER_THINK_MS=1000|reviewer-loop|server p50 < 5 ms, p99 < 25 ms|next {server_next_p50_ms} / {server_next_p99_ms} · submit {server_submit_p50_ms} / {server_submit_p99_ms} ms, {errors} errors, {items_over_k} over k"
   "reviewer-loop-5s|BENCH_REVIEWER_THINK_MS=5000|reviewer-loop|server p50 < 5 ms, p99 < 25 ms|next {server_next_p50_ms} / {server_next_p99_ms} · submit {server_submit_p50_ms} / {server_submit_p99_ms} ms, {errors} errors, {items_over_k} over k"
   "reviewer-loop-htmx-1s|BENCH_REVIEWER_THINK_MS=1000|reviewer-loop-htmx|server submit+next p50 < 5 ms, p99 < 25 ms|p50 {server_submit_next_p50_ms} · p99 {server_submit_next_p99_ms} ms, {errors} errors, {items_over_k} over k, CPU/label {app_cpu_ms_per_label} + {postgres_cpu_ms_per_label} ms"

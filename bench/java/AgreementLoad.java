@@ -68,6 +68,13 @@ public class AgreementLoad {
         System.out.printf(Locale.ROOT, "%-22s seeded %,d human labels on %,d traces%s in %.1f s%n", "agreement-report",
                 labels, traces, judge ? " (+ one judge version)" : "", seedSeconds);
 
+        // BENCH_AGREEMENT_SETTLE seconds: wait before the first request, as an admin would open the report some time
+        // after a bulk write; the app's re-warm (jury.agreement.cache.rewarm-every) may read the new labels first.
+        int settle = Integer.parseInt(System.getenv().getOrDefault("BENCH_AGREEMENT_SETTLE", "0"));
+        if (settle > 0) {
+            System.out.printf(Locale.ROOT, "%-22s waiting %d s before the first request%n", "", settle);
+            Thread.sleep(settle * 1000L);
+        }
         URI uri = URI.create(base + "/api/v1/experiments/" + experiment + "/agreement?name=quality&bootstrap=0");
         // The first requests read the labels in full (the app keeps them afterwards, docs/agreement.md "Label
         // cache"): timed and reported on their own, never in the percentiles.
@@ -122,6 +129,8 @@ public class AgreementLoad {
         extra.put("server_load_p50_ms", median(server[0]));
         extra.put("server_table_p50_ms", median(server[1]));
         extra.put("server_report_p50_ms", median(server[2]));
+        extra.put("settle_s", settle);
+        extra.put("first_request", warmups.isEmpty() ? "" : warmups.get(0));
         extra.put("warmup_requests", warmups);
         extra.put("timed_labels_from", labelsFrom.toString());
         extra.put("with_bootstrap_ms", Math.round(bootstrapMillis * 10) / 10.0);
