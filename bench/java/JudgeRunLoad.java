@@ -33,10 +33,15 @@ public class JudgeRunLoad {
         BenchWorld.yesNoJudge(client, token, api, "bench_judge", "openai-compatible:/bench-judge");
         String tag = "run" + Long.toString(System.currentTimeMillis(), 36);
         BenchWorld.taggedTraces(client, token, api, tag, traces);
+        // CPU of the run alone (not of ingesting its traces): ticks when it is started and when it has finished.
+        long app0 = ServerTimings.appTicks();
+        long pg0 = ServerTimings.postgresTicks();
         String started = call(client, token, "POST", api + "/judges/bench_judge/runs",
                 "{\"tag\": \"bench=" + tag + "\"}", 202);
         long job = jobId(started);
         String status = awaitJob(client, token, base, job, maxSeconds);
+        long app1 = ServerTimings.appTicks();
+        long pg1 = ServerTimings.postgresTicks();
         double seconds;
         long errors;
         var latencies = new ArrayList<Double>();
@@ -60,9 +65,23 @@ public class JudgeRunLoad {
         }
         double[] lat = latencies.stream().mapToDouble(Double::doubleValue).toArray();
         var result = Stats.result("judge-run", lat, traces, "traces", seconds, errors + (status.equals("SUCCEEDED") ? 0 : 1),
-                Map.of("job_status", status, "note", "latency = judge call as Jury recorded it (fake LLM: fixed latency)"));
+                runCpu(status, traces, app0, app1, pg0, pg1));
         Stats.write(out, result);
         System.out.println(Stats.row(result));
+    }
+
+    /** The run's own CPU per trace (app and PostgreSQL, from the start request to the finished job). */
+    static Map<String, Object> runCpu(String status, int traces, long app0, long app1, long pg0, long pg1) {
+        var extra = new java.util.LinkedHashMap<String, Object>();
+        extra.put("job_status", status);
+        extra.put("note", "latency = judge call as Jury recorded it (fake LLM: fixed latency), of the run's own job");
+        if (app0 > 0 && app1 > app0) {
+            extra.put("run_app_cpu_s", Math.round((app1 - app0) / ServerTimings.HZ * 10) / 10.0);
+            extra.put("run_postgres_cpu_s", Math.round((pg1 - pg0) / ServerTimings.HZ * 10) / 10.0);
+            extra.put("run_app_cpu_ms_per_trace", Math.round((app1 - app0) / ServerTimings.HZ * 1000 / Math.max(1, traces) * 100) / 100.0);
+            extra.put("run_postgres_cpu_ms_per_trace", Math.round((pg1 - pg0) / ServerTimings.HZ * 1000 / Math.max(1, traces) * 100) / 100.0);
+        }
+        return extra;
     }
 
     /** The {@code job_id} of a 202 answer. */
