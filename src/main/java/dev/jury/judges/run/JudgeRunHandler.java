@@ -297,7 +297,7 @@ public class JudgeRunHandler implements JobHandler {
             int calls = Math.max(1, concurrency);
             ExecutorService pool = Executors.newFixedThreadPool(calls + Math.max(2, calls / 2));
             Semaphore inFlight = new Semaphore(calls * 2);
-            Semaphore llmCalls = new Semaphore(calls);
+            Semaphore llmCalls = ReplicaRunSlots.acquire(runJobId, calls); // shared with this run's other workers here
             var futures = new java.util.concurrent.ConcurrentLinkedQueue<Future<?>>();
             var notConfigured = new java.util.concurrent.atomic.AtomicReference<String>();
             var store = new OutcomeStore(new VerdictBatchWriter(dataSource,
@@ -339,6 +339,7 @@ public class JudgeRunHandler implements JobHandler {
                 }
             } finally {
                 pool.shutdownNow();
+                ReplicaRunSlots.release(runJobId);
                 store.close(); // writes what is queued; rethrows a failed write
             }
             if (notConfigured.get() != null) {
