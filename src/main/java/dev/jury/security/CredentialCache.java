@@ -80,13 +80,14 @@ public class CredentialCache implements HttpAuthenticationMechanism {
         if (v == null) {
             synchronized (this) {
                 if (verified == null) {
-                    verified = new VerifiedCredentials<>(maxAge, maxSize, Clock.systemUTC());
+                    // The counters first: a thread that sees the cache must see them too.
                     hits = Counter.builder("jury.security.credential.cache").tag("result", "hit")
                             .description("Requests whose credential was verified before (no decryption, no signature check)")
                             .register(registry);
                     misses = Counter.builder("jury.security.credential.cache").tag("result", "miss")
                             .description("Requests whose credential OIDC verified in full")
                             .register(registry);
+                    verified = new VerifiedCredentials<>(maxAge, maxSize, Clock.systemUTC());
                 }
                 v = verified;
             }
