@@ -50,14 +50,7 @@ public class AgreementLoad {
         Path out = Path.of(args[10]);
 
         var client = BenchWorld.client();
-        String rubric = BenchWorld.QUALITY_RUBRIC;
-        var put = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/experiments/" + experiment
-                        + "/rubrics/quality")).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(rubric)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (put.statusCode() / 100 != 2) {
-            fail("rubric: " + put.statusCode() + " " + put.body());
-        }
+        BenchWorld.qualityRubric(client, token, base, experiment);
 
         long seedStart = System.nanoTime();
         long labels;

@@ -52,6 +52,12 @@ final class BenchWorld {
         return m.group(1);
     }
 
+    /** Defines (or keeps) the {@code quality} rubric ({@link #QUALITY_RUBRIC}) in {@code experiment}. */
+    static void qualityRubric(HttpClient client, String token, String base, String experiment) throws Exception {
+        JudgeRunLoad.call(client, token, "PUT", base + "/api/v1/experiments/" + experiment + "/rubrics/quality",
+                QUALITY_RUBRIC, 200, 201);
+    }
+
     /** {@code bench-reviewer-01 … NN}: Keycloak users with role reviewer, created if missing. */
     static List<String> reviewers(HttpClient client, String keycloak, int count) throws Exception {
         List<String> usernames = new ArrayList<>();
@@ -69,8 +75,7 @@ final class BenchWorld {
     static long reviewQueue(HttpClient client, String adminToken, String base, String experiment, String jdbc,
                             String keycloak, int reviewers, int items, int k, List<String> usernamesOut)
             throws Exception {
-        JudgeRunLoad.call(client, adminToken, "PUT", base + "/api/v1/experiments/" + experiment + "/rubrics/quality",
-                QUALITY_RUBRIC, 200, 201);
+        qualityRubric(client, adminToken, base, experiment);
         List<String> usernames = reviewers(client, keycloak, reviewers);
         usernamesOut.addAll(usernames);
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {

@@ -4,9 +4,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -46,48 +44,27 @@ public class HtmxReviewerLoad {
     private static final String PASSWORD = "bench-reviewer-not-a-secret";
 
     public static void main(String[] args) throws Exception {
-        String base = args[0];
-        String adminToken = args[1];
-        String experiment = args[2];
-        String jdbc = args[3];
-        String keycloak = args[4];
-        int reviewers = Integer.parseInt(args[5]);
-        int items = Integer.parseInt(args[6]);
-        int k = Integer.parseInt(args[7]);
-        int existing = Integer.parseInt(args[8]);
-        int seconds = Integer.parseInt(args[9]);
-        int warmup = Integer.parseInt(args[10]);
-        int thinkMs = Integer.parseInt(args[11]);
-        Path out = Path.of(args[12]);
+        // Its own experiment, so it can run after reviewer-loop in one bench run (both seed a million labels).
+        LoopSettings settings = LoopSettings.of(args);
+        settings = settings.withExperiment(settings.experiment() + "-htmx");
+        String base = settings.base();
+        String adminToken = settings.adminToken();
+        String keycloak = settings.keycloak();
+        int reviewers = settings.reviewers();
+        int k = settings.k();
 
         var admin = BenchWorld.client();
-        // Its own experiment, so it can run after reviewer-loop in one bench run (both seed a million labels).
-        experiment = experiment + "-htmx";
-        var created = ReviewerLoad.send(admin, HttpRequest.newBuilder(URI.create(base + "/api/v1/experiments"))
-                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + experiment + "\"}")));
-        if (created.statusCode() != 201 && created.statusCode() != 409) {
-            ReviewerLoad.fail("experiment " + experiment + ": " + created.statusCode() + " " + created.body());
-        }
-        var put = ReviewerLoad.send(admin, HttpRequest.newBuilder(URI.create(base + "/api/v1/experiments/" + experiment
-                        + "/rubrics/quality")).header("Authorization", "Bearer " + adminToken)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(BenchWorld.QUALITY_RUBRIC)));
-        if (put.statusCode() / 100 != 2) {
-            ReviewerLoad.fail("rubric: " + put.statusCode() + " " + put.body());
-        }
-        List<String> usernames = new ArrayList<>();
-        for (int r = 1; r <= reviewers; r++) {
-            usernames.add(String.format(Locale.ROOT, "bench-reviewer-%02d", r));
-        }
-        ReviewerLoad.ensureUsers(admin, keycloak, usernames);
+        JudgeRunLoad.call(admin, adminToken, "POST", base + "/api/v1/experiments",
+                "{\"name\":\"" + settings.experiment() + "\"}", 201, 409);
+        BenchWorld.qualityRubric(admin, adminToken, base, settings.experiment());
+        List<String> usernames = BenchWorld.reviewers(admin, keycloak, reviewers);
         allowRedirectTo(admin, keycloak, base);
         long queueId;
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            queueId = ReviewerLoad.seed(c, experiment, items, k, existing, usernames);
+        try (Connection c = DriverManager.getConnection(settings.jdbc(), "postgres", "")) {
+            queueId = ReviewerLoad.seed(c, settings.experiment(), settings.items(), k, settings.existing(), usernames);
         }
         System.out.printf(Locale.ROOT, "%-22s seeded %,d assessments and a queue of %,d items (k = %d)%n",
-                "reviewer-loop-htmx", existing, items, k);
+                "reviewer-loop-htmx", settings.existing(), settings.items(), k);
 
         // ---- sign in: one browser session per reviewer -----------------------------------------------------
         long signIn = System.nanoTime();
@@ -100,13 +77,13 @@ public class HtmxReviewerLoad {
 
         // ---- the loop ----------------------------------------------------------------------------------------
         long start = System.nanoTime();
-        long measureFrom = start + warmup * 1_000_000_000L;
-        long end = measureFrom + seconds * 1_000_000_000L;
+        long measureFrom = start + settings.warmup() * 1_000_000_000L;
+        long end = measureFrom + settings.seconds() * 1_000_000_000L;
         MeasuredWindow window = MeasuredWindow.start(admin, base, adminToken, measureFrom, end, "reviewer-loop-htmx");
         Loop[] loops = new Loop[reviewers];
         Thread[] threads = new Thread[reviewers];
         for (int r = 0; r < reviewers; r++) {
-            loops[r] = new Loop(sessions[r], measureFrom, end, thinkMs);
+            loops[r] = new Loop(sessions[r], measureFrom, end, settings.thinkMs());
             threads[r] = new Thread(loops[r], "reviewer-" + r);
             threads[r].start();
         }
@@ -131,27 +108,15 @@ public class HtmxReviewerLoad {
             }
         }
         Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("reviewers", reviewers);
-        extra.put("items", items);
-        extra.put("k", k);
-        extra.put("existing_assessments", existing);
-        extra.put("think_ms", thinkMs);
+        settings.describe(extra);
         extra.put("page_every", PAGE_EVERY);
         ReviewerLoad.putPercentiles(extra, "submit_next", submit);
         ReviewerLoad.putPercentiles(extra, "page", page);
         extra.putAll(window.figures(Map.of(
                     "submit_next", "/review/{queue}/submit", "page", "/review/{queue}"), submit.size()));
         extra.put("reviewers_who_emptied_the_queue", finished);
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            extra.put("items_over_k", ReviewerLoad.single(c, """
-                    SELECT count(*) FROM queue_item i
-                     WHERE i.queue_id = %d
-                       AND i.completed + (SELECT count(*) FROM lease a WHERE a.item_id = i.id AND a.status = 'LEASED'
-                                            AND a.expires_at > now()) > %d""".formatted(queueId, k)));
-            extra.put("submitted", ReviewerLoad.single(c, "SELECT count(*) FROM lease WHERE queue_id = " + queueId
-                    + " AND status = 'SUBMITTED'"));
-            extra.put("labels_stored", ReviewerLoad.single(c, "SELECT count(*) FROM assessment WHERE queue_id = "
-                    + queueId));
+        try (Connection c = DriverManager.getConnection(settings.jdbc(), "postgres", "")) {
+            ReviewerLoad.queueChecks(c, queueId, k, extra);
         }
         if (!errorSamples.isEmpty()) {
             extra.put("error_samples", String.join(" | ", errorSamples));
@@ -175,7 +140,7 @@ public class HtmxReviewerLoad {
                     "", extra.get("window_app_cpu_s"), extra.get("window_postgres_cpu_s"),
                     extra.get("app_cpu_ms_per_label"), extra.get("postgres_cpu_ms_per_label"));
         }
-        Stats.write(out, result);
+        Stats.write(settings.out(), result);
         if (errors > 0) {
             System.err.println("reviewer-loop-htmx: " + errors + " failed calls, e.g. " + errorSamples);
         }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,38 +44,21 @@ public class ReviewerLoad {
     private static final String PASSWORD = "bench-reviewer-not-a-secret";
 
     public static void main(String[] args) throws Exception {
-        String base = args[0];
-        String adminToken = args[1];
-        String experiment = args[2];
-        String jdbc = args[3];
-        String keycloak = args[4];
-        int reviewers = Integer.parseInt(args[5]);
-        int items = Integer.parseInt(args[6]);
-        int k = Integer.parseInt(args[7]);
-        int existing = Integer.parseInt(args[8]);
-        int seconds = Integer.parseInt(args[9]);
-        int warmup = Integer.parseInt(args[10]);
-        int thinkMs = Integer.parseInt(args[11]);
-        Path out = Path.of(args[12]);
+        LoopSettings settings = LoopSettings.of(args);
+        String base = settings.base();
+        String adminToken = settings.adminToken();
+        int reviewers = settings.reviewers();
+        int k = settings.k();
+        Path out = settings.out();
 
         var client = BenchWorld.client();
-        String rubric = BenchWorld.QUALITY_RUBRIC;
-        var put = send(client, HttpRequest.newBuilder(URI.create(base + "/api/v1/experiments/" + experiment
-                        + "/rubrics/quality")).header("Authorization", "Bearer " + adminToken)
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(rubric)));
-        if (put.statusCode() / 100 != 2) {
-            fail("rubric: " + put.statusCode() + " " + put.body());
-        }
+        BenchWorld.qualityRubric(client, adminToken, base, settings.experiment());
 
-        List<String> usernames = new ArrayList<>();
-        for (int r = 1; r <= reviewers; r++) {
-            usernames.add(String.format(Locale.ROOT, "bench-reviewer-%02d", r));
-        }
         long t0 = System.nanoTime();
-        ensureUsers(client, keycloak, usernames);
+        List<String> usernames = BenchWorld.reviewers(client, settings.keycloak(), reviewers);
         String[] tokens = new String[reviewers];
         for (int r = 0; r < reviewers; r++) {
-            tokens[r] = token(client, keycloak, usernames.get(r));
+            tokens[r] = token(client, settings.keycloak(), usernames.get(r));
         }
         double usersSeconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "%-22s %d reviewers with Keycloak tokens in %.1f s%n", "reviewer-loop",
@@ -84,24 +66,24 @@ public class ReviewerLoad {
 
         long queueId;
         long seedStart = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            queueId = seed(c, experiment, items, k, existing, usernames);
+        try (Connection c = DriverManager.getConnection(settings.jdbc(), "postgres", "")) {
+            queueId = seed(c, settings.experiment(), settings.items(), k, settings.existing(), usernames);
         }
         double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
         System.out.printf(Locale.ROOT, "%-22s seeded %,d assessments, a queue of %,d items (k = %d) in %.1f s%n", "",
-                existing, items, k, seedSeconds);
+                settings.existing(), settings.items(), k, seedSeconds);
 
         // ---- the loop ----------------------------------------------------------------------------------------
         long start = System.nanoTime();
-        long measureFrom = start + warmup * 1_000_000_000L;
-        long end = measureFrom + seconds * 1_000_000_000L;
+        long measureFrom = start + settings.warmup() * 1_000_000_000L;
+        long end = measureFrom + settings.seconds() * 1_000_000_000L;
         // Server side: the app's own request timer (jury.review.latency-histogram, set by the scenario), scraped
         // from /q/metrics when the measured window opens and when it closes; the difference is the window.
         MeasuredWindow window = MeasuredWindow.start(client, base, adminToken, measureFrom, end, "reviewer-loop");
         Loop[] loops = new Loop[reviewers];
         Thread[] threads = new Thread[reviewers];
         for (int r = 0; r < reviewers; r++) {
-            loops[r] = new Loop(client, base, queueId, tokens[r], measureFrom, end, thinkMs);
+            loops[r] = new Loop(client, base, queueId, tokens[r], measureFrom, end, settings.thinkMs());
             threads[r] = new Thread(loops[r], "reviewer-" + r);
             threads[r].start();
         }
@@ -128,19 +110,12 @@ public class ReviewerLoad {
         }
 
         Map<String, Object> checks = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            checks.put("items_over_k", single(c, """
-                    SELECT count(*) FROM queue_item i
-                     WHERE i.queue_id = %d
-                       AND i.completed + (SELECT count(*) FROM lease a WHERE a.item_id = i.id AND a.status = 'LEASED'
-                                            AND a.expires_at > now()) > %d""".formatted(queueId, k)));
+        try (Connection c = DriverManager.getConnection(settings.jdbc(), "postgres", "")) {
+            queueChecks(c, queueId, k, checks);
             checks.put("items_with_more_than_k_counted_labels", single(c, """
                     SELECT count(*) FROM (SELECT item_id FROM lease WHERE queue_id = %d AND status = 'SUBMITTED'
                                            AND NOT extra GROUP BY item_id HAVING count(*) > %d) x"""
                     .formatted(queueId, k)));
-            checks.put("submitted", single(c, "SELECT count(*) FROM lease WHERE queue_id = " + queueId
-                    + " AND status = 'SUBMITTED'"));
-            checks.put("labels_stored", single(c, "SELECT count(*) FROM assessment WHERE queue_id = " + queueId));
             checks.put("items_full", single(c, "SELECT count(*) FROM queue_item WHERE queue_id = " + queueId
                     + " AND is_full"));
             // what a reviewer's progress shows as complete; must equal items_full (ReviewService.progress)
@@ -157,11 +132,7 @@ public class ReviewerLoad {
         }
 
         var extra = new LinkedHashMap<String, Object>();
-        extra.put("reviewers", reviewers);
-        extra.put("items", items);
-        extra.put("k", k);
-        extra.put("existing_assessments", existing);
-        extra.put("think_ms", thinkMs);
+        settings.describe(extra);
         extra.put("think_during_warmup", THINK_DURING_WARMUP);
         extra.put("seed_s", Math.round(seedSeconds * 10) / 10.0);
         putPercentiles(extra, "next", next);
@@ -445,6 +416,21 @@ public class ReviewerLoad {
             s.execute("CHECKPOINT");
         }
         return queueId;
+    }
+
+    /**
+     * The checks both loops end with: items leased or labelled beyond k ({@code items_over_k}, must be 0), leases
+     * submitted and labels stored in the queue.
+     */
+    static void queueChecks(Connection c, long queueId, int k, Map<String, Object> checks) throws SQLException {
+        checks.put("items_over_k", single(c, """
+                SELECT count(*) FROM queue_item i
+                 WHERE i.queue_id = %d
+                   AND i.completed + (SELECT count(*) FROM lease a WHERE a.item_id = i.id AND a.status = 'LEASED'
+                                        AND a.expires_at > now()) > %d""".formatted(queueId, k)));
+        checks.put("submitted", single(c, "SELECT count(*) FROM lease WHERE queue_id = " + queueId
+                + " AND status = 'SUBMITTED'"));
+        checks.put("labels_stored", single(c, "SELECT count(*) FROM assessment WHERE queue_id = " + queueId));
     }
 
     static long single(Connection c, String sql) throws SQLException {
