@@ -187,19 +187,16 @@ public class ReviewService implements QueueDirectory {
      * {@link ChunkLabels#MAX_CHUNKS} of them; otherwise empty and the item is labelled as a whole.
      */
     public static List<TraceFields.Chunk> chunksToLabel(boolean perChunkJudge, JsonNode outputs, JsonNode spans) {
-        if (!perChunkJudge) {
-            return List.of();
-        }
-        var chunks = TraceFields.chunks(outputs, spans);
-        return chunks.size() > ChunkLabels.MAX_CHUNKS ? List.of() : chunks;
+        return perChunkJudge ? labellable(TraceFields.chunks(outputs, spans)) : List.of();
     }
 
     /** {@link #chunksToLabel(boolean, JsonNode, JsonNode)} for an item shown again with an inline error. */
     @Transactional(TxType.SUPPORTS)
     public List<TraceFields.Chunk> chunksToLabel(ItemView item) {
         // The trace first (no statement): most traces carry no retrieved chunks.
-        if (TraceFields.chunks(item.trace().outputs, item.trace().spans).isEmpty()) {
-            return List.of();
+        var chunks = labellable(TraceFields.chunks(item.trace().outputs, item.trace().spans));
+        if (chunks.isEmpty()) {
+            return chunks;
         }
         List<?> template = em.createNativeQuery("""
                         SELECT v.template FROM judge_version v JOIN judge j ON j.id = v.judge_id
@@ -207,8 +204,12 @@ public class ReviewService implements QueueDirectory {
                          WHERE j.experiment_id = q.experiment_id AND j.name = q.judge_name
                          ORDER BY v.version DESC LIMIT 1""")
                 .setParameter(1, item.queue().id()).getResultList();
-        return chunksToLabel(!template.isEmpty() && JudgeTemplates.CHUNK_RELEVANCE.equals(template.get(0)),
-                item.trace().outputs, item.trace().spans);
+        return !template.isEmpty() && JudgeTemplates.CHUNK_RELEVANCE.equals(template.get(0)) ? chunks : List.of();
+    }
+
+    /** Up to {@link ChunkLabels#MAX_CHUNKS} chunks are labelled one by one; more, and the item is labelled whole. */
+    private static List<TraceFields.Chunk> labellable(List<TraceFields.Chunk> chunks) {
+        return chunks.size() > ChunkLabels.MAX_CHUNKS ? List.of() : chunks;
     }
 
     public void skip(Long inQueue, long leaseId, Reviewer reviewer, String token, String reason) {

@@ -16,6 +16,7 @@ import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -67,32 +68,23 @@ public class CredentialCache implements HttpAuthenticationMechanism {
     @Inject
     MeterRegistry registry;
 
-    private volatile VerifiedCredentials<Remembered> verified;
-    private volatile Counter hits;
-    private volatile Counter misses;
+    private VerifiedCredentials<Remembered> verified;
+    private Counter hits;
+    private Counter misses;
 
     /** An identity OIDC built, without the request it was built in; {@code contextKeys}: where that request was. */
     record Remembered(SecurityIdentity identity, Set<String> contextKeys) {
     }
 
-    private VerifiedCredentials<Remembered> verified() {
-        VerifiedCredentials<Remembered> v = verified;
-        if (v == null) {
-            synchronized (this) {
-                if (verified == null) {
-                    // The counters first: a thread that sees the cache must see them too.
-                    hits = Counter.builder("jury.security.credential.cache").tag("result", "hit")
-                            .description("Requests whose credential was verified before (no decryption, no signature check)")
-                            .register(registry);
-                    misses = Counter.builder("jury.security.credential.cache").tag("result", "miss")
-                            .description("Requests whose credential OIDC verified in full")
-                            .register(registry);
-                    verified = new VerifiedCredentials<>(maxAge, maxSize, Clock.systemUTC());
-                }
-                v = verified;
-            }
-        }
-        return v;
+    @PostConstruct
+    void start() {
+        verified = new VerifiedCredentials<>(maxAge, maxSize, Clock.systemUTC());
+        hits = Counter.builder("jury.security.credential.cache").tag("result", "hit")
+                .description("Requests whose credential was verified before (no decryption, no signature check)")
+                .register(registry);
+        misses = Counter.builder("jury.security.credential.cache").tag("result", "miss")
+                .description("Requests whose credential OIDC verified in full")
+                .register(registry);
     }
 
     @Override
@@ -105,10 +97,10 @@ public class CredentialCache implements HttpAuthenticationMechanism {
             return Uni.createFrom().nullItem();
         }
         if (context.normalizedPath().equals(logoutPath)) {
-            verified().forget(credential); // OIDC ends the session; this copy must not outlive it
+            verified.forget(credential); // OIDC ends the session; this copy must not outlive it
             return Uni.createFrom().nullItem();
         }
-        var found = verified().find(credential);
+        var found = verified.find(credential);
         if (found.isEmpty()) {
             misses.increment();
             return Uni.createFrom().nullItem();
@@ -155,9 +147,9 @@ public class CredentialCache implements HttpAuthenticationMechanism {
             return;
         }
         // Only the credential the identity was built from: the bearer token itself, or a session (ID token inside).
+        AccessTokenCredential bearer = identity.getCredential(AccessTokenCredential.class);
         boolean matches = credential.startsWith("bearer ")
-                ? identity.getCredential(AccessTokenCredential.class) != null
-                  && credential.substring(7).equals(identity.getCredential(AccessTokenCredential.class).getToken())
+                ? bearer != null && credential.substring(7).equals(bearer.getToken())
                 : identity.getCredential(IdTokenCredential.class) != null;
         if (!matches) {
             return;
@@ -176,7 +168,7 @@ public class CredentialCache implements HttpAuthenticationMechanism {
                 .setAnonymous(false)
                 .build();
         Instant expires = jwt.getExpirationTime() > 0 ? Instant.ofEpochSecond(jwt.getExpirationTime()) : null;
-        verified().remember(credential, new Remembered(stripped, contextKeys), expires);
+        verified.remember(credential, new Remembered(stripped, contextKeys), expires);
     }
 
     @Override

@@ -322,6 +322,15 @@ public class JudgeMonitorService {
     }
 
     /** Current verdicts and errors of every version of the judge, per window of their creation. */
+    /** The four parameters both per-window queries of one judge start with: window unit, name, judge id, start. */
+    private static void bindJudgeWindow(java.sql.PreparedStatement s, Window window, JudgeRef judge, LocalDate from)
+            throws SQLException {
+        s.setString(1, window.unit());
+        s.setString(2, judge.name());
+        s.setLong(3, judge.id());
+        s.setObject(4, start(from));
+    }
+
     private static Map<LocalDate, Verdicts> verdicts(Connection c, JudgeRef judge, Window window, LocalDate from)
             throws SQLException {
         var byWindow = new HashMap<LocalDate, Verdicts>();
@@ -330,10 +339,7 @@ public class JudgeMonitorService {
                   FROM current_assessment a JOIN judge_version v ON v.id = a.judge_version_id
                  WHERE a.name = ? AND a.source_type = 'LLM_JUDGE' AND v.judge_id = ? AND a.created_at >= ?
                  GROUP BY 1, 2, 3""")) {
-            s.setString(1, window.unit());
-            s.setString(2, judge.name());
-            s.setLong(3, judge.id());
-            s.setObject(4, start(from));
+            bindJudgeWindow(s, window, judge, from);
             try (var rs = s.executeQuery()) {
                 while (rs.next()) {
                     Verdicts v = byWindow.computeIfAbsent(rs.getObject(1, LocalDate.class), d -> new Verdicts());
@@ -408,10 +414,7 @@ public class JudgeMonitorService {
                  WHERE j.name = ? AND j.source_type = 'LLM_JUDGE' AND j.valid AND v.judge_id = ?
                    AND j.created_at >= ?
                  GROUP BY j.id, 1, 2, 3""")) {
-            s.setString(1, window.unit());
-            s.setString(2, judge.name());
-            s.setLong(3, judge.id());
-            s.setObject(4, start(from));
+            bindJudgeWindow(s, window, judge, from);
             try (var rs = s.executeQuery()) {
                 while (rs.next()) {
                     String[] humans = (String[]) rs.getArray(4).getArray();
