@@ -3,7 +3,6 @@ package dev.jury.llm.embedded;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,8 +30,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The in-process embedding model: all-MiniLM-L6-v2 (quantized ONNX, 384 dimensions), its weights inside the
- * LangChain4j jar, so it works with no network. Loaded lazily on the first text (about 5 s and some 100 MB), once,
- * and shared by every thread (ONNX Runtime sessions are thread-safe).
+ * LangChain4j jar, so it works with no network. Loaded lazily on the first text (a few seconds), once, and shared
+ * by every thread (ONNX Runtime sessions are thread-safe); its session is set up to stay small ({@link MiniLmModel}).
  *
  * <p>Nothing is embedded twice: vectors are kept in a bounded in-memory LRU and in the {@code embedding} table,
  * keyed by the model name and the SHA-256 of the text, so a restart, a second replica or the next alignment run
@@ -154,7 +153,7 @@ public class EmbeddingService implements TextEmbedder {
                     thread.setDaemon(true);
                     return thread;
                 });
-                model = new AllMiniLmL6V2QuantizedEmbeddingModel(modelThreads);
+                model = new MiniLmModel(modelThreads);
                 LOG.infof("Loaded the embedding model %s in %d ms", MODEL_NAME,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             }
