@@ -7,8 +7,10 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.ByteBuffer;
@@ -18,12 +20,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Array;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +41,9 @@ import java.util.concurrent.TimeUnit;
  * keyed by the model name and the SHA-256 of the text, so a restart, a second replica or the next alignment run
  * reads them back instead of computing them. A batch is looked up in one query and its misses are embedded together
  * and stored in one batch. A failing cache never fails a call: it is logged and the text is embedded.
+ *
+ * <p>With {@code jury.embeddings.url} set, the model runs in its own process ({@link EmbedderServer}) and this
+ * process never loads it: the caches stay here, only texts in no cache go over the wire.
  */
 @ApplicationScoped
 public class EmbeddingService implements TextEmbedder {
@@ -52,6 +59,18 @@ public class EmbeddingService implements TextEmbedder {
     @Inject
     MeterRegistry registry;
 
+    @ConfigProperty(name = "jury.embeddings.url")
+    Optional<String> remoteUrl;
+
+    @ConfigProperty(name = "jury.embeddings.token")
+    Optional<String> remoteToken;
+
+    @ConfigProperty(name = "jury.embeddings.timeout", defaultValue = "60S")
+    Duration remoteTimeout;
+
+    /** The model in its own process, or null: in this one. */
+    private RemoteEmbeddings remote;
+
     private volatile EmbeddingModel model;
     private ExecutorService modelThreads;
     private final Map<String, float[]> recent = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -60,6 +79,16 @@ public class EmbeddingService implements TextEmbedder {
             return size() > MEMORY_ENTRIES;
         }
     };
+
+    @PostConstruct
+    void connect() {
+        remoteUrl.filter(url -> !url.isBlank()).ifPresent(url -> {
+            remote = new RemoteEmbeddings(url, remoteToken.orElseThrow(() -> new IllegalStateException(
+                    "jury.embeddings.url is set but jury.embeddings.token is not: the embedding server needs it")),
+                    remoteTimeout);
+            LOG.infof("Embeddings come from the embedding server at %s", url);
+        });
+    }
 
     @Override
     public String modelName() {
@@ -126,15 +155,20 @@ public class EmbeddingService implements TextEmbedder {
 
     /** Runs the model on texts that are in no cache. */
     private List<float[]> compute(List<String> texts) {
-        EmbeddingModel m = loaded();
         long started = System.nanoTime();
-        List<TextSegment> segments = texts.stream().map(t -> TextSegment.from(t.isBlank() ? " " : t)).toList();
-        List<Embedding> embeddings = m.embedAll(segments).content();
+        List<float[]> raw;
+        if (remote != null) {
+            raw = remote.embed(texts);
+        } else {
+            List<TextSegment> segments = texts.stream().map(t -> TextSegment.from(t.isBlank() ? " " : t)).toList();
+            raw = loaded().embedAll(segments).content().stream().map(Embedding::vector).toList();
+        }
         Timer.builder("jury.embeddings.model.time").description("Time the embedding model spent per batch")
+                .tag("where", remote != null ? "server" : "in-process")
                 .register(registry).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        List<float[]> vectors = new ArrayList<>(embeddings.size());
-        for (Embedding e : embeddings) {
-            vectors.add(TextEmbedder.normalise(e.vector()));
+        List<float[]> vectors = new ArrayList<>(raw.size());
+        for (float[] v : raw) {
+            vectors.add(TextEmbedder.normalise(v));
         }
         return vectors;
     }

