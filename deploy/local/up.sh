@@ -91,7 +91,8 @@ else
     ./mvnw -B -q package -DskipTests
   fi
   say "Jury: starting on http://localhost:$JURY_PORT"
-  JURY_DB_URL="$JURY_DB_URL" nohup java -Dquarkus.profile=demo -Dquarkus.http.port="$JURY_PORT" \
+  JURY_DB_URL="$JURY_DB_URL" MALLOC_ARENA_MAX=2 nohup java @deploy/jvm.options -Dquarkus.profile=demo \
+    -Dquarkus.http.port="$JURY_PORT" \
     -Djury.keycloak.url="$KEYCLOAK_URL" -jar "$JAR" >"$STATE/jury.log" 2>&1 &
   echo $! >"$STATE/jury.pid"
   wait_for 120 "Jury" http_ok "http://localhost:$JURY_PORT/q/health/ready"
