@@ -99,13 +99,32 @@ STARTED_PIDS+=($!)
 wait_for 30 "fake LLM" port_open "$LLM_PORT"
 JUDGE_CONCURRENCY="${BENCH_JUDGE_CONCURRENCY:-32}"
 
+# ---- Embedding server (BENCH_EMBEDDER=1): the model in its own process (docs/deployment.md) -------------------
+EMBEDDER_OPTS=""
+EMBEDDER_PID=""
+if [ "${BENCH_EMBEDDER:-0}" = 1 ]; then
+  EMBEDDER_PORT="$(free_port)"
+  JURY_EMBEDDER_TOKEN=bench-embedder-not-a-secret JURY_EMBEDDER_PORT="$EMBEDDER_PORT" nohup java -Xms16m -Xmx128m \
+    -XX:+UseSerialGC -cp "$ROOT/target/quarkus-app/app/*:$ROOT/target/quarkus-app/lib/main/*" \
+    dev.jury.llm.embedded.EmbedderServer >"$OUT/embedder.log" 2>&1 &
+  EMBEDDER_PID=$!
+  STARTED_PIDS+=("$EMBEDDER_PID")
+  wait_for 60 "Embedding server" http_ok "http://127.0.0.1:$EMBEDDER_PORT/health"
+  EMBEDDER_OPTS="-Djury.embeddings.url=http://127.0.0.1:$EMBEDDER_PORT -Djury.embeddings.token=bench-embedder-not-a-secret"
+  say "Embedding server: http://127.0.0.1:$EMBEDDER_PORT (its own process, PID $EMBEDDER_PID)"
+fi
+
 # ---- Jury ------------------------------------------------------------------------------------
 PORT="$(free_port)"
 while [ "$PORT" = "$LLM_PORT" ] || port_open "$PORT"; do PORT=$((PORT + 1)); done
 BASE_URL="http://127.0.0.1:$PORT"
 say "Jury: starting on $BASE_URL against database $BENCH_DB"
 start_jury() { # start_jury PORT LOG — one Jury instance on the bench database; its PID in $!
-  JURY_DB_URL="${PG_SERVER}${BENCH_DB}" nohup java ${BENCH_APP_JAVA_OPTS:--Xmx1g} -Dquarkus.http.port="$1" \
+  # JURY_JAVA / JURY_JAR / JURY_EXTRA_OPTS: another JVM, packaging or options (the startup scenario's AOT cache).
+  # shellcheck disable=SC2086
+  JURY_DB_URL="${PG_SERVER}${BENCH_DB}" nohup "${JURY_JAVA:-java}" ${BENCH_APP_JAVA_OPTS:--Xmx1g} ${JURY_EXTRA_OPTS:-} \
+    $EMBEDDER_OPTS \
+    -Dquarkus.http.port="$1" \
     -Djury.keycloak.url="$KEYCLOAK_URL" \
     -Djury.llm.providers.openai-compatible.base-url="http://127.0.0.1:$LLM_PORT/v1" \
     -Djury.llm.providers.openai-compatible.api-key=bench-not-a-secret \
@@ -113,7 +132,7 @@ start_jury() { # start_jury PORT LOG — one Jury instance on the bench database
     -Djury.judges.run-concurrency="$JUDGE_CONCURRENCY" \
     -Djury.online-scoring.concurrency="$JUDGE_CONCURRENCY" \
     -Djury.review.latency-histogram=true \
-    -jar "$JAR" >"$2" 2>&1 &
+    -jar "${JURY_JAR:-$JAR}" >"$2" 2>&1 &
 }
 start_jury "$PORT" "$OUT/app.log"
 APP_PID=$!
@@ -162,5 +181,6 @@ done
   printf ']}\n'
 } >"$OUT/results.json"
 echo
+[ -z "$EMBEDDER_PID" ] || say "Embedding server RSS at the end: $(awk '/VmRSS/{printf "%d MB", $2 / 1024}' "/proc/$EMBEDDER_PID/status")"
 say "Machine: $MACHINE"
 say "Results: $OUT/results.json (app log: $OUT/app.log)"

@@ -1,17 +1,47 @@
 # Scenario: start time and memory (issue 16, deliverable 6). Starts a second Jury on the bench database (already
 # migrated by the first), BENCH_STARTUP_RUNS (3) times one after the other on an otherwise idle app, and measures
 # the wall time from exec to /q/health/ready answering UP, Quarkus's own "started in", and the process's RSS once
-# ready (before any request). Target: ready < 3 s (JVM mode). RSS under load, with the embedding model loaded, is
+# ready (before any request). Target: ready < 3 s (JVM mode).
+#
+# Twice when a JDK 25+ is found (BENCH_AOT_JAVA, else the newest /usr/lib/jvm/*/bin/java of version >= 25): first
+# as built (java on the PATH, the fast-jar), then with an AOT cache (JEP 483/514/515) — the `aot-jar` packaging built
+# into target/quarkus-app-aot, one training run that starts the app, signs in and opens a few pages, then the timed
+# starts with -XX:AOTCache (docs/deployment.md, "Fast start"). RSS under load with the embedding model loaded is
 # measured by running offline-judge before reviewer-loop-htmx in one bench run (the window reports app_rss_mb).
 # Writes $OUT/startup.json. Sourced by bench/run.sh.
 scenario_startup() {
-  local runs="${BENCH_STARTUP_RUNS:-3}" port_s base_s pid_s t0 t1 times="" started="" rss="" i
+  local runs="${BENCH_STARTUP_RUNS:-3}" aot_java plain aot=""
+  # The bench's own app has just started: let its JIT settle so the timed starts have the cores to themselves.
+  sleep "${BENCH_STARTUP_SETTLE:-15}"
+  plain="$(time_starts "$runs" java "$JAR" "")"
+  aot_java="$(find_aot_java)"
+  if [ -n "$aot_java" ]; then
+    build_aot_cache "$aot_java"
+    aot="$(time_starts "$runs" "$aot_java" "$ROOT/target/quarkus-app-aot/quarkus-run.jar" \
+      "-XX:AOTCache=$ROOT/target/quarkus-app-aot/app.aot")"
+  fi
+  printf '{"scenario": "startup", "runs": %s, "plain": %s, "aot": %s, "aot_java": "%s"}\n' \
+    "$runs" "$plain" "${aot:-null}" "$aot_java" >"$OUT/startup.json"
+  printf '%-22s %s\n' startup "$(startup_line "$plain") ($(java -version 2>&1 | head -1 | tr -d '"'), fast-jar)"
+  [ -z "$aot" ] || printf '%-22s %s\n' "" "$(startup_line "$aot") ($("$aot_java" -version 2>&1 | head -1 | tr -d '"'), AOT cache)"
+}
+
+startup_line() { # the JSON of time_starts as one line of text
+  local json="$1"
+  printf 'ready after %s ms (Quarkus: %s s); RSS when ready %s MB' \
+    "$(sed 's/.*"ready_ms": \[\([^]]*\)\].*/\1/' <<<"$json")" \
+    "$(sed 's/.*"quarkus_started_in_s": \[\([^]]*\)\].*/\1/' <<<"$json")" \
+    "$(sed 's/.*"rss_when_ready_mb": \[\([^]]*\)\].*/\1/' <<<"$json")"
+}
+
+time_starts() { # time_starts RUNS JAVA JAR EXTRA_OPTS — prints {"ready_ms": [...], ...}
+  local runs="$1" jvm="$2" jar="$3" extra="$4" port_s base_s pid_s t0 t1 times="" started="" rss="" i log
   for i in $(seq "$runs"); do
-    port_s="$(free_port)"
-    while [ "$port_s" = "$LLM_PORT" ] || [ "$port_s" = "$PORT" ] || port_open "$port_s"; do port_s=$((port_s + 1)); done
+    port_s="$(startup_port)"
     base_s="http://127.0.0.1:$port_s"
+    log="$OUT/app-startup-$(basename "$(dirname "$jar")")-$i.log"
     t0="$(date +%s%N)"
-    start_jury "$port_s" "$OUT/app-startup-$i.log"
+    JURY_JAVA="$jvm" JURY_JAR="$jar" JURY_EXTRA_OPTS="$extra" start_jury "$port_s" "$log"
     pid_s=$!
     STARTED_PIDS+=("$pid_s")
     for _ in $(seq 600); do
@@ -20,11 +50,53 @@ scenario_startup() {
     done
     t1="$(date +%s%N)"
     times="$times${times:+, }$(( (t1 - t0) / 1000000 ))"
-    started="$started${started:+, }$(sed -n 's/.*started in \([0-9.]*\)s.*/\1/p' "$OUT/app-startup-$i.log" | head -1)"
+    started="$started${started:+, }$(sed -n 's/.*started in \([0-9.]*\)s.*/\1/p' "$log" | head -1)"
     rss="$rss${rss:+, }$(awk '/VmRSS/{printf "%d", $2 / 1024}' "/proc/$pid_s/status")"
     kill "$pid_s"; wait "$pid_s" 2>/dev/null || true
   done
-  printf '{"scenario": "startup", "runs": %s, "ready_ms": [%s], "quarkus_started_in_s": [%s], "rss_when_ready_mb": [%s]}\n' \
-    "$runs" "$times" "$started" "$rss" >"$OUT/startup.json"
-  printf '%-22s ready after %s ms (Quarkus: %s s); RSS when ready %s MB\n' startup "$times" "$started" "$rss"
+  printf '{"ready_ms": [%s], "quarkus_started_in_s": [%s], "rss_when_ready_mb": [%s]}' "$times" "$started" "$rss"
+}
+
+startup_port() {
+  local p
+  p="$(free_port)"
+  while [ "$p" = "$LLM_PORT" ] || [ "$p" = "$PORT" ] || port_open "$p"; do p=$((p + 1)); done
+  echo "$p"
+}
+
+find_aot_java() { # a java of version 25 or newer: BENCH_AOT_JAVA, else the newest under /usr/lib/jvm; empty if none
+  local candidate major best="" best_major=0
+  for candidate in ${BENCH_AOT_JAVA:-} /usr/lib/jvm/*/bin/java; do
+    [ -x "$candidate" ] || continue
+    major="$("$candidate" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
+    [ -n "$major" ] && [ "$major" -ge 25 ] || continue
+    if [ -n "${BENCH_AOT_JAVA:-}" ] && [ "$candidate" = "$BENCH_AOT_JAVA" ]; then echo "$candidate"; return; fi
+    if [ "$major" -gt "$best_major" ]; then best="$candidate"; best_major="$major"; fi
+  done
+  echo "$best"
+}
+
+build_aot_cache() { # build_aot_cache JAVA — the aot-jar in target/quarkus-app-aot and its cache from one training run
+  local jvm="$1" dir="$ROOT/target/quarkus-app-aot" port_t base_t pid_t
+  say "Startup: building the aot-jar and training its AOT cache with $jvm"
+  ./mvnw -B -q -o package -DskipTests -Dquarkus.package.jar.type=aot-jar \
+    -Dquarkus.package.output-directory=quarkus-app-aot >/dev/null 2>&1 \
+    || ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar \
+      -Dquarkus.package.output-directory=quarkus-app-aot >/dev/null
+  rm -f "$dir/app.aot"
+  port_t="$(startup_port)"
+  base_t="http://127.0.0.1:$port_t"
+  JURY_JAVA="$jvm" JURY_JAR="$dir/quarkus-run.jar" JURY_EXTRA_OPTS="-XX:AOTCacheOutput=$dir/app.aot" \
+    start_jury "$port_t" "$OUT/app-aot-training.log"
+  pid_t=$!
+  STARTED_PIDS+=("$pid_t")
+  wait_for 120 "Jury (AOT training run)" http_ok "$base_t/q/health/ready"
+  # What a start and the first minutes touch: the API with a token, the review pages (redirect to sign-in), metrics.
+  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$base_t/api/v1/experiments" || true
+  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$base_t/api/v1/experiments/$EXPERIMENT/traces" || true
+  curl -sS -o /dev/null "$base_t/review" || true
+  curl -sS -o /dev/null "$base_t/" || true
+  kill "$pid_t"
+  wait "$pid_t" 2>/dev/null || true # the JVM writes the cache on exit (a forked assembly step)
+  [ -s "$dir/app.aot" ] || die "the AOT training run wrote no cache (see $OUT/app-aot-training.log)"
 }
