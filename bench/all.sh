@@ -31,8 +31,8 @@ ROWS=(
   "reviewer-loop-1s|BENCH_REVIEWER_THINK_MS=1000|reviewer-loop|server p50 < 5 ms, p99 < 25 ms|next {server_next_p50_ms} / {server_next_p99_ms} · submit {server_submit_p50_ms} / {server_submit_p99_ms} ms, {errors} errors, {items_over_k} over k"
   "reviewer-loop-5s|BENCH_REVIEWER_THINK_MS=5000|reviewer-loop|server p50 < 5 ms, p99 < 25 ms|next {server_next_p50_ms} / {server_next_p99_ms} · submit {server_submit_p50_ms} / {server_submit_p99_ms} ms, {errors} errors, {items_over_k} over k"
   "reviewer-loop-htmx-1s|BENCH_REVIEWER_THINK_MS=1000|reviewer-loop-htmx|server submit+next p50 < 5 ms, p99 < 25 ms|p50 {server_submit_next_p50_ms} · p99 {server_submit_next_p99_ms} ms, {errors} errors, {items_over_k} over k, CPU/label {app_cpu_ms_per_label} + {postgres_cpu_ms_per_label} ms"
-  "startup||startup|ready < 3 s (JVM)|ready after {ready_ms} ms (Quarkus: {quarkus_started_in_s} s), RSS when ready {rss_when_ready_mb} MB"
-  "memory-under-load|BENCH_REVIEWER_THINK_MS=1000|offline-judge reviewer-loop-htmx|RSS < 400 MB under 64 reviewers, embedding model loaded|RSS {app_rss_mb_window_start} → {app_rss_mb_window_end} MB over the window (model loaded by offline-judge first)"
+  "startup|BENCH_APP_JAVA_OPTS=@deploy/jvm.options MALLOC_ARENA_MAX=2|startup|ready < 3 s (JVM)|JDK 25 with the AOT cache: ready after {aot_ready_ms} ms (RSS {aot_rss_when_ready_mb} MB); JDK 17 fast-jar: {ready_ms} ms"
+  "memory-under-load|BENCH_REVIEWER_THINK_MS=1000 BENCH_EMBEDDER=1 BENCH_APP_JAVA_OPTS=@deploy/jvm.options MALLOC_ARENA_MAX=2|offline-judge reviewer-loop-htmx|RSS < 400 MB under 64 reviewers, embedding model in use|app RSS {app_rss_mb_window_start} → {app_rss_mb_window_end} MB over the window (deploy/jvm.options; the model in the embedding server, used by offline-judge first)"
   "reviewer-loop-htmx-5s|BENCH_REVIEWER_THINK_MS=5000|reviewer-loop-htmx|server submit+next p50 < 5 ms, p99 < 25 ms|p50 {server_submit_next_p50_ms} · p99 {server_submit_next_p99_ms} ms, {errors} errors, {items_over_k} over k, CPU/label {app_cpu_ms_per_label} + {postgres_cpu_ms_per_label} ms"
 )
 
