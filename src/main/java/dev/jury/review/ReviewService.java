@@ -127,7 +127,7 @@ public class ReviewService implements QueueDirectory {
     private static final String ITEM_SQL = """
             SELECT CAST(t.inputs AS text), CAST(t.outputs AS text), CAST(t.expectations AS text),
                    j.found, j.value, j.rationale, j.source_id, q.items_complete,
-                   (SELECT count(*) FROM lease l WHERE l.queue_id = q.id AND l.reviewer = ? AND l.status = 'SUBMITTED'),
+                   %2$s,
                    tpl.template IS NOT DISTINCT FROM '%1$s',
                    CASE WHEN tpl.template = '%1$s' THEN CAST(t.spans AS text) END
               FROM trace t
@@ -139,7 +139,16 @@ public class ReviewService implements QueueDirectory {
               LEFT JOIN LATERAL (SELECT v.template FROM judge_version v JOIN judge jd ON jd.id = v.judge_id
                                   WHERE ? AND jd.experiment_id = q.experiment_id AND jd.name = q.judge_name
                                   ORDER BY v.version DESC LIMIT 1) tpl ON TRUE
-             WHERE t.id = ?""".formatted(JudgeTemplates.CHUNK_RELEVANCE);
+             WHERE t.id = ?""".formatted(JudgeTemplates.CHUNK_RELEVANCE, labelledBy("?"));
+
+    /**
+     * How many items of queue {@code q} the reviewer (placeholder {@code reviewer}) labelled: their submitted leases.
+     * One spelling for the review page, its progress line and the home page's queue list, so they always agree.
+     */
+    private static String labelledBy(String reviewer) {
+        return "(SELECT count(*) FROM lease l WHERE l.queue_id = q.id AND l.reviewer = " + reviewer
+                + " AND l.status = 'SUBMITTED')";
+    }
 
     /**
      * Stores a label. Value and rationale are checked against the queue's pinned rubric (422 with the field).
@@ -317,10 +326,8 @@ public class ReviewService implements QueueDirectory {
      */
     public Progress progress(QueueService.MemberQueue queue, Reviewer reviewer) {
         Object[] row = (Object[]) em.createNativeQuery("""
-                        SELECT q.items_complete,
-                               (SELECT count(*) FROM lease l
-                                 WHERE l.queue_id = q.id AND l.reviewer = ?2 AND l.status = 'SUBMITTED')
-                          FROM review_queue q WHERE q.id = ?1""")
+                        SELECT q.items_complete, %s
+                          FROM review_queue q WHERE q.id = ?1""".formatted(labelledBy("?2")))
                 .setParameter(1, queue.id()).setParameter(2, reviewer.subject()).getSingleResult();
         return new Progress(((Number) row[1]).longValue(), ((Number) row[0]).longValue(), queue.size());
     }
@@ -333,14 +340,12 @@ public class ReviewService implements QueueDirectory {
         }
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
-                        SELECT q.id, q.name, e.name, q.judge_name, q.size, q.status,
-                               (SELECT count(*) FROM lease l WHERE l.queue_id = q.id AND l.reviewer = ?2
-                                   AND l.status = 'SUBMITTED') AS mine,
+                        SELECT q.id, q.name, e.name, q.judge_name, q.size, q.status, %s AS mine,
                                q.items_complete
                           FROM review_queue q JOIN queue_member m ON m.queue_id = q.id
                           JOIN experiment e ON e.id = q.experiment_id
                          WHERE m.username = ?1
-                         ORDER BY q.status DESC, q.created_at DESC""")
+                         ORDER BY q.status DESC, q.created_at DESC""".formatted(labelledBy("?2")))
                 .setParameter(1, username).setParameter(2, subject == null ? "" : subject)
                 .getResultList();
         return rows.stream().map(r -> new QueueSummary(((Number) r[0]).longValue(), (String) r[1], (String) r[2],
