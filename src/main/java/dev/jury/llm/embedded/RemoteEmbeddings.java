@@ -15,13 +15,16 @@ import java.util.List;
 
 /**
  * The client of {@link EmbedderServer}: the embedding model when it runs in its own process
- * ({@code jury.embeddings.url}). Texts go in batches of at most {@link EmbedderServer#MAX_TEXTS}; a failure says which
- * server did not answer and why, and the judge call that needed the vectors fails with it (it is retried like any
- * provider failure, and nothing already stored is touched).
+ * ({@code jury.embeddings.url}). Texts go in batches of at most {@link EmbedderServer#MAX_TEXTS}. A batch that finds
+ * the server unreachable or answering 5xx is tried again twice (0.2 s, then 1 s later: a server restarting beside
+ * the app); after that, or on any other answer, the failure says which server and why, and the judge call that needed
+ * the vectors fails with it (recorded as that trace's error; nothing already stored is touched).
  */
 final class RemoteEmbeddings {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Pauses before the second and third try of a batch. */
+    private static final long[] RETRY_PAUSES_MS = {200, 1000};
 
     private final URI embed;
     private final String token;
@@ -47,18 +50,28 @@ final class RemoteEmbeddings {
     private List<float[]> batch(List<String> texts) {
         ObjectNode body = JSON.createObjectNode();
         texts.forEach(body.putArray("texts")::add);
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(embed).timeout(timeout)
-                            .header("Authorization", "Bearer " + token)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw failure("did not answer (" + e + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure("was interrupted");
+        HttpResponse<byte[]> response = null;
+        for (int attempt = 0; response == null || response.statusCode() >= 500; attempt++) {
+            if (attempt > 0) {
+                pause(RETRY_PAUSES_MS[attempt - 1]);
+            }
+            try {
+                response = http.send(HttpRequest.newBuilder(embed).timeout(timeout)
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                if (attempt == RETRY_PAUSES_MS.length) {
+                    throw failure("did not answer (" + e + ")");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure("was interrupted");
+            }
+            if (attempt == RETRY_PAUSES_MS.length) {
+                break;
+            }
         }
         if (response.statusCode() != 200) {
             throw failure("answered HTTP " + response.statusCode() + ": " + detail(response.body()));
@@ -80,6 +93,15 @@ final class RemoteEmbeddings {
             return result;
         } catch (IOException e) {
             throw failure("answered something that is not JSON");
+        }
+    }
+
+    private void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("was interrupted");
         }
     }
 

@@ -102,6 +102,31 @@ class EmbedderServerTest {
     }
 
     @Test
+    void aServerThatComesUpWhileTheClientRetriesAnswers() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        int late = port;
+        var starting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                Thread.sleep(100); // after the first try, before the last
+                return EmbedderServer.start("127.0.0.1", late, TOKEN);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            List<float[]> vectors = new RemoteEmbeddings("http://127.0.0.1:" + port, TOKEN, Duration.ofSeconds(60))
+                    .embed(List.of("Is the parcel late?"));
+            assertEquals(1, vectors.size());
+            assertEquals(384, vectors.get(0).length);
+        } finally {
+            starting.get().close();
+        }
+    }
+
+    @Test
     void doesNotStartWithoutAToken() {
         assertThrows(IllegalArgumentException.class, () -> EmbedderServer.start("127.0.0.1", 0, " "));
     }
