@@ -307,29 +307,38 @@ public class Dispenser {
         }
     }
 
-    /** The best open, unlocked item this reviewer has not seen, optionally of one predicted polarity. */
+    /**
+     * The best open, unlocked item this reviewer has not seen, optionally of one predicted polarity. The items whose
+     * completed labels plus live leases already reach k are found first, from the queue's few live leases, and
+     * skipped by one hash lookup each: the in-flight items sit at the top of the priority order, and counting their
+     * leases row by row on every call was most of PostgreSQL's time per label (V026, docs/performance.md).
+     */
     private static Optional<long[]> candidate(Connection c, QueueState queue, String reviewer, Polarity polarity,
                                               List<Long> rejected) throws SQLException {
         String sql = """
                 SELECT i.id, i.trace_id FROM queue_item i
-                 WHERE i.queue_id = ? AND NOT i.is_full
+                 WHERE i.queue_id = ? AND NOT i.is_full AND i.completed < ?
                    %s
                    AND i.id <> ALL (?)
+                   AND i.id NOT IN (SELECT a.item_id FROM lease a JOIN queue_item s ON s.id = a.item_id
+                                     WHERE a.queue_id = ? AND a.status = 'LEASED' AND a.expires_at > now()
+                                     GROUP BY a.item_id, s.completed
+                                    HAVING s.completed + count(*) >= ?)
                    AND NOT EXISTS (SELECT 1 FROM lease m WHERE m.item_id = i.id AND m.reviewer = ?)
-                   AND i.completed + (SELECT count(*) FROM lease a
-                                       WHERE a.item_id = i.id AND a.status = 'LEASED' AND a.expires_at > now()) < ?
                  ORDER BY i.priority DESC
                  LIMIT 1
                  FOR UPDATE OF i SKIP LOCKED""".formatted(polarity == null ? "" : "AND i.predicted = ?");
         try (PreparedStatement select = c.prepareStatement(sql)) {
             int p = 1;
             select.setLong(p++, queue.id());
+            select.setInt(p++, queue.k());
             if (polarity != null) {
                 select.setString(p++, polarity.name());
             }
             select.setArray(p++, c.createArrayOf("bigint", rejected.toArray()));
-            select.setString(p++, reviewer);
-            select.setInt(p, queue.k());
+            select.setLong(p++, queue.id());
+            select.setInt(p++, queue.k());
+            select.setString(p, reviewer);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? Optional.of(new long[]{rs.getLong(1), rs.getLong(2)}) : Optional.empty();
             }
