@@ -178,6 +178,12 @@ public class TraceResource {
             throw ProblemException.notFound("No upload " + id + " in experiment '" + exp + "'.");
         }
         var job = upload.jobId == null ? null : dev.jury.jobs.Job.<dev.jury.jobs.Job>findById(upload.jobId);
+        if (job != null && job.isFinished() && upload.result == null) {
+            // The upload row was read before the job finished: the import stores its result (with the errors by
+            // line) before the job is marked done, so read it again now that the job is seen finished.
+            TraceUpload.getEntityManager().detach(upload);
+            upload = TraceUpload.findById(id);
+        }
         IngestResult result = null;
         String error = null;
         List<IngestResult.LineError> errors = List.of();
