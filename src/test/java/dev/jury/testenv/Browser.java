@@ -41,6 +41,10 @@ public final class Browser implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         wait = new WebDriverWait(driver, WAIT);
+        // A condition that finds an element and then reads it can lose the element to a page load or an htmx swap in
+        // between: Selenium says "stale element", chromedriver sometimes "Node with given id does not belong to the
+        // document". Both mean "not yet"; the next poll finds the new element (a real failure still times out).
+        wait.ignoring(org.openqa.selenium.WebDriverException.class);
     }
 
     public WebDriver driver() {
