@@ -73,9 +73,13 @@ public class AlignmentRunService {
     public record RunDetails(AlignmentRun run, Job job, String experiment, String judge, int baseVersion,
                              Integer resultVersion) {
 
-        /** The run's own status, unless its job ended without the handler saying so (cancelled while queued, crash). */
+        /**
+         * The run's own status, unless its job ended without the handler saying so (cancelled while queued, crash),
+         * or the handler has finished the run but its job has not yet made its final write: the last log lines and
+         * progress come with that write, so a run shown finished always shows its whole log.
+         */
         public JobStatus status() {
-            if (!run.status.isFinished() && job != null && job.status.isFinished()) {
+            if (job != null && run.status.isFinished() != job.status.isFinished()) {
                 return job.status;
             }
             return run.status;
