@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,39 +51,45 @@ final class RemoteEmbeddings {
     private List<float[]> batch(List<String> texts) {
         ObjectNode body = JSON.createObjectNode();
         texts.forEach(body.putArray("texts")::add);
-        HttpResponse<byte[]> response = null;
-        for (int attempt = 0; response == null || response.statusCode() >= 500; attempt++) {
-            if (attempt > 0) {
-                pause(RETRY_PAUSES_MS[attempt - 1]);
-            }
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(embed).timeout(timeout)
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int attempt = 0; ; attempt++) {
+            boolean last = attempt == RETRY_PAUSES_MS.length;
             try {
-                response = http.send(HttpRequest.newBuilder(embed).timeout(timeout)
-                                .header("Authorization", "Bearer " + token)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() < 500 || last) {
+                    return vectors(response, texts.size());
+                }
             } catch (IOException e) {
-                if (attempt == RETRY_PAUSES_MS.length) {
+                if (last) {
                     throw failure("did not answer (" + e + ")");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw failure("was interrupted");
             }
-            if (attempt == RETRY_PAUSES_MS.length) {
-                break;
-            }
+            pause(RETRY_PAUSES_MS[attempt]);
         }
+    }
+
+    private List<float[]> vectors(HttpResponse<byte[]> response, int texts) {
         if (response.statusCode() != 200) {
             throw failure("answered HTTP " + response.statusCode() + ": " + detail(response.body()));
         }
         try {
             JsonNode vectors = JSON.readTree(response.body()).get("vectors");
-            if (vectors == null || !vectors.isArray() || vectors.size() != texts.size()) {
+            if (vectors == null || !vectors.isArray() || vectors.size() != texts) {
                 throw failure("answered " + (vectors == null ? "no vectors" : vectors.size() + " vectors")
-                        + " for " + texts.size() + " texts");
+                        + " for " + texts + " texts");
             }
-            List<float[]> result = new ArrayList<>(texts.size());
+            List<float[]> result = new ArrayList<>(texts);
             for (JsonNode vector : vectors) {
                 float[] v = new float[vector.size()];
                 for (int i = 0; i < v.length; i++) {
