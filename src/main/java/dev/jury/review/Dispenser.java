@@ -57,47 +57,72 @@ public class Dispenser {
     /**
      * The reviewer's next item: their live lease if they hold one, else the highest-priority open item they have
      * not seen that has room, preferring the under-represented polarity while the consensus balance is below the
-     * target. Empty when nothing is left for them.
+     * target. Empty when nothing is left for them (or the queue is closed). No membership check: see
+     * {@link #nextForMember}.
      */
     @Transactional
     public Optional<Offer> next(long queueId, String reviewer) {
         try (Connection c = dataSource.getConnection()) {
-            QueueState queue = queueState(c, queueId);
-            if (!"OPEN".equals(queue.status())) {
-                return Optional.empty();
-            }
-            // Two tabs of the same reviewer must not race each other into two leases.
-            try (var lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
-                lock.setInt(1, (int) queueId);
-                lock.setString(2, reviewer);
-                lock.execute();
-            }
-            Optional<Offer> live = liveLease(c, queueId, reviewer);
-            if (live.isPresent()) {
-                return live;
-            }
-            Polarity preferred = preferredPolarity(queue);
-            List<Long> rejected = new ArrayList<>();
-            for (int attempt = 0; attempt < MAX_CANDIDATES_PER_CALL; attempt++) {
-                Optional<long[]> candidate = preferred == null ? Optional.empty()
-                        : candidate(c, queue, reviewer, preferred, rejected);
-                if (candidate.isEmpty()) {
-                    candidate = candidate(c, queue, reviewer, null, rejected);
-                }
-                if (candidate.isEmpty()) {
-                    return Optional.empty();
-                }
-                long itemId = candidate.get()[0];
-                long traceId = candidate.get()[1];
-                if (taken(c, itemId) < queue.k()) {
-                    return Optional.of(lease(c, queue, itemId, traceId, reviewer));
-                }
-                rejected.add(itemId); // a competitor filled it between our snapshot and our lock
-            }
-            return Optional.empty();
+            return dispense(c, openQueue(c, queueId, null, reviewer).state(), reviewer);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not dispense from queue " + queueId, e);
         }
+    }
+
+    /** The queue as its member sees it, and the offer {@link #nextForMember} made (empty: nothing left, or closed). */
+    public record Dispensed(QueueService.MemberQueue queue, Optional<Offer> offer) {
+    }
+
+    /**
+     * {@link #next} for a member of the queue (anyone else: 404, as if the queue did not exist), the membership read
+     * in the transaction's first statement with the queue's state and the reviewer's advisory lock. It joins the
+     * caller's transaction, so the caller can read the item on the same connection before one commit: every
+     * statement is a round trip, and at the review page's pace each costs more in wake-ups than in work
+     * (docs/performance.md, "Fifth pass").
+     */
+    @Transactional
+    public Dispensed nextForMember(long queueId, String username, String reviewer) {
+        if (username == null) {
+            throw ProblemException.notFound("No review queue " + queueId + ".");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            OpenedQueue opened = openQueue(c, queueId, username, reviewer);
+            if (!opened.member()) {
+                throw ProblemException.notFound("No review queue " + queueId + ".");
+            }
+            return new Dispensed(opened.asMember(), dispense(c, opened.state(), reviewer));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not dispense from queue " + queueId, e);
+        }
+    }
+
+    private static Optional<Offer> dispense(Connection c, QueueState queue, String reviewer) throws SQLException {
+        if (!"OPEN".equals(queue.status())) {
+            return Optional.empty();
+        }
+        Optional<Offer> live = liveLease(c, queue.id(), reviewer);
+        if (live.isPresent()) {
+            return live;
+        }
+        Polarity preferred = preferredPolarity(queue);
+        List<Long> rejected = new ArrayList<>();
+        for (int attempt = 0; attempt < MAX_CANDIDATES_PER_CALL; attempt++) {
+            Optional<long[]> candidate = preferred == null ? Optional.empty()
+                    : candidate(c, queue, reviewer, preferred, rejected);
+            if (candidate.isEmpty()) {
+                candidate = candidate(c, queue, reviewer, null, rejected);
+            }
+            if (candidate.isEmpty()) {
+                return Optional.empty();
+            }
+            long itemId = candidate.get()[0];
+            Optional<Offer> offer = leaseIfRoom(c, queue, itemId, candidate.get()[1], reviewer);
+            if (offer.isPresent()) {
+                return offer;
+            }
+            rejected.add(itemId); // a competitor filled it between our snapshot and our lock
+        }
+        return Optional.empty();
     }
 
     /**
@@ -117,31 +142,93 @@ public class Dispenser {
     public Stored submit(long leaseId, String reviewer, UUID token, String canonicalValue, String rationale,
                          RubricSpec rubric, String metadata) {
         try (Connection c = dataSource.getConnection()) {
-            LeaseRow lease = lockLease(c, leaseId, reviewer);
-            if (!lease.token().equals(token)) {
-                throw ProblemException.conflict("This lease was handed out again with a new token; reload the item.");
-            }
-            if ("SUBMITTED".equals(lease.status())) {
-                return new Stored(lease.assessmentId(), true, lease.extra());
-            }
-            if ("SKIPPED".equals(lease.status())) {
-                throw ProblemException.conflict("This item was skipped; use 'back' to label it.");
-            }
-            QueueState queue = queueState(c, lease.queueId());
-            long traceId = lockItem(c, lease.itemId());
-            boolean extra = false;
-            if (lease.expiresAt().isBefore(Instant.now())) {
-                // The slot was released at expiry; count it only if the item still has room without this lease.
-                extra = taken(c, lease.itemId()) >= queue.k();
-            }
-            long assessmentId = insertLabel(c, queue, traceId, reviewer, canonicalValue, rationale,
-                    Instant.now().toEpochMilli() - lease.issuedAt().toEpochMilli(), metadata);
-            complete(c, lease, assessmentId, extra, queue.k());
-            refreshConsensus(c, queue, lease.itemId(), traceId, rubric);
-            return new Stored(assessmentId, false, extra);
+            return store(c, lockForSubmit(c, leaseId, null, reviewer), reviewer, token, canonicalValue, rationale,
+                    rubric, metadata);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not store the label of lease " + leaseId, e);
         }
+    }
+
+    /**
+     * What the caller checks once the lease's queue is known, before anything is stored: the lease token as sent,
+     * and the label in the spelling of the queue's rubric ({@code rubricVersionId}), or a {@link ProblemException}
+     * (422) naming the field.
+     */
+    @FunctionalInterface
+    public interface SubmitCheck {
+        Checked check(long rubricVersionId);
+    }
+
+    /** A label that passed {@link SubmitCheck}: its canonical value, clean rationale, rubric and metadata. */
+    public record Checked(UUID token, String canonicalValue, String rationale, RubricSpec rubric, String metadata) {
+    }
+
+    /**
+     * {@link #submit} for a member of the lease's queue, in one transaction whose first statement locks the lease
+     * and its item and reads the queue and the membership: no lease of the reviewer's, not a member, or a lease of
+     * another queue than {@code inQueue} (when given): 404; queue closed: 409; then {@code check} (422). Nothing is
+     * stored before all of them passed.
+     */
+    @Transactional
+    public Stored submitForMember(long leaseId, Long inQueue, String username, String reviewer, SubmitCheck check) {
+        try (Connection c = dataSource.getConnection()) {
+            LockedLease locked = lockForSubmit(c, leaseId, username, reviewer);
+            checkLeaseAccess(leaseId, inQueue, username, locked.queue().id(), locked.queueName(),
+                    locked.queue().status(), locked.member());
+            Checked label = check.check(locked.queue().rubricVersionId());
+            return store(c, locked, reviewer, label.token(), label.canonicalValue(), label.rationale(), label.rubric(),
+                    label.metadata());
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not store the label of lease " + leaseId, e);
+        }
+    }
+
+    /**
+     * Whether a reviewer may act on their lease in queue {@code queueId}, as every label-changing call checks it: not
+     * a member (or no username): 404, as if the queue did not exist; a lease of another queue than {@code inQueue}
+     * (the page's URL, null when the caller names only the lease): 404, a page of one queue must never store a label
+     * in another; queue closed: 409.
+     */
+    static void checkLeaseAccess(long leaseId, Long inQueue, String username, long queueId, String queueName,
+                                 String queueStatus, boolean member) {
+        if (username == null || !member) {
+            throw ProblemException.notFound("No review queue " + queueId + ".");
+        }
+        if (inQueue != null && inQueue != queueId) {
+            throw ProblemException.notFound("No lease " + leaseId + " of yours in queue " + inQueue + ".");
+        }
+        if (!"OPEN".equals(queueStatus)) {
+            throw ProblemException.conflict("Queue '" + queueName + "' is closed; your label was not stored.");
+        }
+    }
+
+    /**
+     * The label stored for a lease locked by {@link #lockForSubmit}. Idempotent per lease token; after the lease
+     * expired the label still counts if the item has room, else it is kept as an extra label.
+     */
+    private static Stored store(Connection c, LockedLease locked, String reviewer, UUID token, String canonicalValue,
+                                String rationale, RubricSpec rubric, String metadata) throws SQLException {
+        LeaseRow lease = locked.lease();
+        if (!lease.token().equals(token)) {
+            throw ProblemException.conflict("This lease was handed out again with a new token; reload the item.");
+        }
+        if ("SUBMITTED".equals(lease.status())) {
+            return new Stored(lease.assessmentId(), true, lease.extra());
+        }
+        if ("SKIPPED".equals(lease.status())) {
+            throw ProblemException.conflict("This item was skipped; use 'back' to label it.");
+        }
+        QueueState queue = locked.queue();
+        boolean extra = false;
+        if (lease.expiresAt().isBefore(Instant.now())) {
+            // The slot was released at expiry; count it only if the item still has room without this lease.
+            extra = taken(c, lease.itemId()) >= queue.k();
+        }
+        long assessmentId = insertLabel(c, queue, locked.traceId(), reviewer, canonicalValue, rationale,
+                Instant.now().toEpochMilli() - lease.issuedAt().toEpochMilli(), metadata);
+        ItemState item = complete(c, lease, assessmentId, extra, queue.k());
+        refreshConsensus(c, queue, lease.itemId(), locked.traceId(), rubric, item);
+        return new Stored(assessmentId, false, extra);
     }
 
     /** Gives the item up; the reviewer will not be offered it again (they can reach it with 'back'). */
@@ -173,15 +260,16 @@ public class Dispenser {
     @Transactional
     public Stored edit(long leaseId, String reviewer, String canonicalValue, String rationale, RubricSpec rubric) {
         try (Connection c = dataSource.getConnection()) {
-            LeaseRow lease = lockLease(c, leaseId, reviewer);
-            QueueState queue = queueState(c, lease.queueId());
-            long traceId = lockItem(c, lease.itemId());
+            LockedLease locked = lockForSubmit(c, leaseId, null, reviewer);
+            LeaseRow lease = locked.lease();
+            QueueState queue = locked.queue();
+            long traceId = locked.traceId();
             if ("SKIPPED".equals(lease.status())) {
                 // A skipped item labelled from 'back' counts like a fresh label when there is room.
                 boolean extra = taken(c, lease.itemId()) >= queue.k();
                 long assessmentId = insertLabel(c, queue, traceId, reviewer, canonicalValue, rationale, null);
-                complete(c, lease, assessmentId, extra, queue.k());
-                refreshConsensus(c, queue, lease.itemId(), traceId, rubric);
+                refreshConsensus(c, queue, lease.itemId(), traceId, rubric,
+                        complete(c, lease, assessmentId, extra, queue.k()));
                 return new Stored(assessmentId, false, extra);
             }
             if (!"SUBMITTED".equals(lease.status())) {
@@ -231,27 +319,77 @@ public class Dispenser {
      * Marks the lease submitted with its label; a label that is not extra counts towards the item's k. (A skipped
      * lease labelled from 'back' loses its skip reason: it is a label now.)
      */
-    private static void complete(Connection c, LeaseRow lease, long assessmentId, boolean extra, int k)
+    private static ItemState complete(Connection c, LeaseRow lease, long assessmentId, boolean extra, int k)
             throws SQLException {
-        try (var update = c.prepareStatement("""
-                UPDATE lease SET status = 'SUBMITTED', completed_at = now(), assessment_id = ?, extra = ?,
-                       skip_reason = NULL WHERE id = ?""")) {
+        // One round trip: the lease's update rides along with the item's, which answers what refreshConsensus needs.
+        String sql = extra ? """
+                WITH done AS (UPDATE lease SET status = 'SUBMITTED', completed_at = now(), assessment_id = ?,
+                                     extra = ?, skip_reason = NULL WHERE id = ?)
+                SELECT consensus, is_full FROM queue_item WHERE id = ?""" : """
+                WITH done AS (UPDATE lease SET status = 'SUBMITTED', completed_at = now(), assessment_id = ?,
+                                     extra = ?, skip_reason = NULL WHERE id = ?)
+                UPDATE queue_item SET completed = completed + 1, is_full = completed + 1 >= ? WHERE id = ?
+                RETURNING consensus, is_full""";
+        try (var update = c.prepareStatement(sql)) {
             update.setLong(1, assessmentId);
             update.setBoolean(2, extra);
             update.setLong(3, lease.id());
-            update.executeUpdate();
-        }
-        if (!extra) {
-            try (var update = c.prepareStatement(
-                    "UPDATE queue_item SET completed = completed + 1, is_full = completed + 1 >= ? WHERE id = ?")) {
-                update.setInt(1, k);
-                update.setLong(2, lease.itemId());
-                update.executeUpdate();
+            if (extra) {
+                update.setLong(4, lease.itemId());
+            } else {
+                update.setInt(4, k);
+                update.setLong(5, lease.itemId());
+            }
+            try (ResultSet rs = update.executeQuery()) {
+                rs.next();
+                return new ItemState(rs.getString(1), rs.getBoolean(2));
             }
         }
     }
 
+    /** An item's consensus polarity (null until it is full) and whether it is full. */
+    private record ItemState(String consensus, boolean full) {
+    }
+
     // ---- queries ------------------------------------------------------------------------------------------
+
+    /** The queue's state as {@link #openQueue} read it, with what a member's page shows of it. */
+    record OpenedQueue(QueueState state, String name, boolean blind, int size, boolean member) {
+
+        QueueService.MemberQueue asMember() {
+            return new QueueService.MemberQueue(state.id(), name, state.judgeName(), blind, size,
+                    state.rubricVersionId(), "OPEN".equals(state.status()));
+        }
+    }
+
+    /**
+     * The first statement of {@link #next}: the queue's state, whether {@code username} is a member (false when
+     * null), and the reviewer's advisory lock on the queue, so that two tabs of the same reviewer cannot race each
+     * other into two leases. The lock is taken before any lease is read: the reads that follow are new statements,
+     * with snapshots taken after it. (Taking it for a closed queue or a non-member is harmless: it ends with the
+     * transaction.)
+     */
+    private static OpenedQueue openQueue(Connection c, long queueId, String username, String reviewer)
+            throws SQLException {
+        try (var select = c.prepareStatement("""
+                SELECT id, status, reviewers_per_item, balance_target, consensus_negative, consensus_positive,
+                       lease_seconds, judge_name, rubric_version_id, consensus_rule, name, blind, size,
+                       EXISTS (SELECT 1 FROM queue_member m WHERE m.queue_id = q.id AND m.username = ?),
+                       pg_advisory_xact_lock(?, hashtext(?)) IS NULL
+                  FROM review_queue q WHERE id = ?""")) {
+            select.setString(1, username);
+            select.setInt(2, (int) queueId);
+            select.setString(3, reviewer);
+            select.setLong(4, queueId);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw ProblemException.notFound("No review queue " + queueId + ".");
+                }
+                return new OpenedQueue(queueState(rs), rs.getString(11), rs.getBoolean(12), rs.getInt(13),
+                        rs.getBoolean(14));
+            }
+        }
+    }
 
     static QueueState queueState(Connection c, long queueId) throws SQLException {
         try (var select = c.prepareStatement("""
@@ -263,10 +401,15 @@ public class Dispenser {
                 if (!rs.next()) {
                     throw ProblemException.notFound("No review queue " + queueId + ".");
                 }
-                return new QueueState(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getDouble(4), rs.getInt(5),
-                        rs.getInt(6), rs.getInt(7), rs.getString(8), rs.getLong(9), rs.getString(10));
+                return queueState(rs);
             }
         }
+    }
+
+    /** A {@link QueueState} from the first ten columns, in {@link #queueState(Connection, long)}'s order. */
+    private static QueueState queueState(ResultSet rs) throws SQLException {
+        return new QueueState(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getDouble(4), rs.getInt(5),
+                rs.getInt(6), rs.getInt(7), rs.getString(8), rs.getLong(9), rs.getString(10));
     }
 
     /**
@@ -359,30 +502,38 @@ public class Dispenser {
         }
     }
 
-    private static Offer lease(Connection c, QueueState queue, long itemId, long traceId, String reviewer)
-            throws SQLException {
+    /**
+     * Leases the item, which this transaction holds locked, if it still has room: completed labels plus live leases
+     * below k. One statement re-counts and inserts; it starts after the lock was taken, so its snapshot sees every
+     * competitor that held the lock before (the invariant in the class comment). Empty when the item is full.
+     */
+    private static Optional<Offer> leaseIfRoom(Connection c, QueueState queue, long itemId, long traceId,
+                                               String reviewer) throws SQLException {
         UUID token = UUID.randomUUID();
         Instant now = Instant.now();
         Instant expires = now.plusSeconds(queue.leaseSeconds());
         // An expired, never-submitted lease of this reviewer on this item is renewed rather than duplicated.
         try (var upsert = c.prepareStatement("""
                 INSERT INTO lease (item_id, queue_id, reviewer, token, status, issued_at, expires_at)
-                VALUES (?, ?, ?, ?, 'LEASED', ?, ?)
+                SELECT i.id, ?, ?, ?, 'LEASED', ?, ?
+                  FROM queue_item i
+                 WHERE i.id = ?
+                   AND i.completed + (SELECT count(*) FROM lease a
+                                       WHERE a.item_id = i.id AND a.status = 'LEASED' AND a.expires_at > now()) < ?
                 ON CONFLICT (item_id, reviewer) DO UPDATE
                    SET token = EXCLUDED.token, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at
                  WHERE lease.status = 'LEASED'
                 RETURNING id""")) {
-            upsert.setLong(1, itemId);
-            upsert.setLong(2, queue.id());
-            upsert.setString(3, reviewer);
-            upsert.setObject(4, token);
-            upsert.setTimestamp(5, Timestamp.from(now));
-            upsert.setTimestamp(6, Timestamp.from(expires));
+            upsert.setLong(1, queue.id());
+            upsert.setString(2, reviewer);
+            upsert.setObject(3, token);
+            upsert.setTimestamp(4, Timestamp.from(now));
+            upsert.setTimestamp(5, Timestamp.from(expires));
+            upsert.setLong(6, itemId);
+            upsert.setInt(7, queue.k());
             try (ResultSet rs = upsert.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("item " + itemId + " was already completed by " + reviewer);
-                }
-                return new Offer(rs.getLong(1), token, now, expires, itemId, traceId, false);
+                return rs.next() ? Optional.of(new Offer(rs.getLong(1), token, now, expires, itemId, traceId, false))
+                        : Optional.empty();
             }
         }
     }
@@ -410,12 +561,39 @@ public class Dispenser {
         }
     }
 
-    private static long lockItem(Connection c, long itemId) throws SQLException {
-        try (var select = c.prepareStatement("SELECT trace_id FROM queue_item WHERE id = ? FOR UPDATE")) {
-            select.setLong(1, itemId);
+    /** A lease {@link #lockForSubmit} locked with its item, and the queue it belongs to. */
+    record LockedLease(LeaseRow lease, long traceId, QueueState queue, String queueName, boolean member) {
+    }
+
+    /**
+     * The reviewer's own lease and its item, both locked (the order submit and edit always take them in), with the
+     * queue's state and whether {@code username} is a member (false when null), in one statement. Anyone else's
+     * lease is "not found" (never reveal other reviewers).
+     */
+    private static LockedLease lockForSubmit(Connection c, long leaseId, String username, String reviewer)
+            throws SQLException {
+        try (var select = c.prepareStatement("""
+                SELECT q.id, q.status, q.reviewers_per_item, q.balance_target, q.consensus_negative,
+                       q.consensus_positive, q.lease_seconds, q.judge_name, q.rubric_version_id, q.consensus_rule,
+                       l.id, l.item_id, l.token, l.status, l.issued_at, l.expires_at, l.assessment_id, l.extra,
+                       i.trace_id, q.name,
+                       EXISTS (SELECT 1 FROM queue_member m WHERE m.queue_id = q.id AND m.username = ?)
+                  FROM lease l JOIN queue_item i ON i.id = l.item_id JOIN review_queue q ON q.id = l.queue_id
+                 WHERE l.id = ? AND l.reviewer = ?
+                   FOR UPDATE OF l, i""")) {
+            select.setString(1, username);
+            select.setLong(2, leaseId);
+            select.setString(3, reviewer);
             try (ResultSet rs = select.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                if (!rs.next()) {
+                    throw ProblemException.notFound("No lease " + leaseId + " of yours.");
+                }
+                QueueState queue = queueState(rs);
+                long assessment = rs.getLong(17);
+                var lease = new LeaseRow(rs.getLong(11), rs.getLong(12), queue.id(), rs.getObject(13, UUID.class),
+                        rs.getString(14), rs.getTimestamp(15).toInstant(), rs.getTimestamp(16).toInstant(),
+                        rs.wasNull() ? null : assessment, rs.getBoolean(18));
+                return new LockedLease(lease, rs.getLong(19), queue, rs.getString(20), rs.getBoolean(21));
             }
         }
     }
@@ -442,34 +620,37 @@ public class Dispenser {
      */
     private static void refreshConsensus(Connection c, QueueState queue, long itemId, long traceId, RubricSpec rubric)
             throws SQLException {
-        String before;
-        boolean full;
+        ItemState item;
         try (var select = c.prepareStatement("SELECT consensus, is_full FROM queue_item WHERE id = ?")) {
             select.setLong(1, itemId);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
-                before = rs.getString(1);
-                full = rs.getBoolean(2);
+                item = new ItemState(rs.getString(1), rs.getBoolean(2));
             }
         }
-        String after = full ? consensusPolarity(c, queue, traceId, rubric) : null;
+        refreshConsensus(c, queue, itemId, traceId, rubric, item);
+    }
+
+    /** {@link #refreshConsensus(Connection, QueueState, long, long, RubricSpec)} from the item's state as read. */
+    private static void refreshConsensus(Connection c, QueueState queue, long itemId, long traceId, RubricSpec rubric,
+                                         ItemState item) throws SQLException {
+        String before = item.consensus();
+        String after = item.full() ? consensusPolarity(c, queue, traceId, rubric) : null;
         if (java.util.Objects.equals(before, after)) {
             return;
         }
-        try (var update = c.prepareStatement("UPDATE queue_item SET consensus = ? WHERE id = ?")) {
-            update.setString(1, after);
-            update.setLong(2, itemId);
-            update.executeUpdate();
-        }
         try (var update = c.prepareStatement("""
+                WITH item AS (UPDATE queue_item SET consensus = ? WHERE id = ?)
                 UPDATE review_queue
                    SET consensus_negative = consensus_negative + ?, consensus_positive = consensus_positive + ?,
                        items_complete = items_complete + ?
                  WHERE id = ?""")) {
-            update.setInt(1, delta("NEGATIVE", before, after));
-            update.setInt(2, delta("POSITIVE", before, after));
-            update.setInt(3, (after != null ? 1 : 0) - (before != null ? 1 : 0));
-            update.setLong(4, queue.id());
+            update.setString(1, after);
+            update.setLong(2, itemId);
+            update.setInt(3, delta("NEGATIVE", before, after));
+            update.setInt(4, delta("POSITIVE", before, after));
+            update.setInt(5, (after != null ? 1 : 0) - (before != null ? 1 : 0));
+            update.setLong(6, queue.id());
             update.executeUpdate();
         }
     }

@@ -256,13 +256,14 @@ public class ReviewResource {
     }
 
     /**
-     * The live item (or the empty/closed state) from {@link ReviewService#nextItem}'s single statement: this runs
-     * for every label, so it loads no entity (docs/performance.md, "Reviewer loop through the htmx pages").
+     * The live item (or the empty/closed state) from {@link ReviewService#next}'s one transaction: this runs for
+     * every label, so it loads no entity (docs/performance.md, "Reviewer loop through the htmx pages").
      */
     private ReviewView current(long queueId, String notice) {
         var reviewer = reviewer();
-        QueueService.MemberQueue queue = queues.memberQueue(queueId, reviewer.username());
-        return reviews.nextItem(queue, reviewer, true)
+        ReviewService.Next next = reviews.next(queueId, reviewer, true);
+        QueueService.MemberQueue queue = next.queue();
+        return next.item()
                 .map(item -> liveView(queue, item, notice))
                 .orElseGet(() -> new ReviewView(queue, queue.open() ? "empty" : "closed",
                         reviews.progress(queue, reviewer), null, null, null, 0, null, null, null, null, 0, List.of(),

@@ -84,39 +84,48 @@ public class ReviewService implements QueueDirectory {
     @Inject
     PinnedRubrics rubrics;
 
-    /**
-     * The reviewer's live item: the membership check, the dispenser, then one statement for everything shown and no
-     * entity loaded (this runs for every label; docs/performance.md, "Reviewer loop").
-     */
-    public Optional<LoopItem> nextItem(long queueId, Reviewer reviewer) {
-        return nextItem(queues.memberQueue(queueId, reviewer.username()), reviewer, false);
+    /** The queue as its member sees it, and their live item in it (empty: nothing left for them, or closed). */
+    public record Next(QueueService.MemberQueue queue, Optional<LoopItem> item) {
     }
 
     /**
-     * {@link #nextItem(long, Reviewer)} for a queue already checked; {@code withChunks}: also find out whether the
-     * item is labelled chunk by chunk (the review page; the JSON loop labels whole items).
+     * The reviewer's live item (the JSON loop): see {@link #next}.
      */
-    public Optional<LoopItem> nextItem(QueueService.MemberQueue queue, Reviewer reviewer, boolean withChunks) {
-        Optional<Dispenser.Offer> offer = dispenser.next(queue.id(), reviewer.subject());
-        if (offer.isEmpty()) {
-            return Optional.empty();
+    public Optional<LoopItem> nextItem(long queueId, Reviewer reviewer) {
+        return next(queueId, reviewer, false).item();
+    }
+
+    /**
+     * The reviewer's live item in one transaction: the dispenser's (membership, queue state and lock in its first
+     * statement; 404 for a non-member), then one statement for everything shown, on the same connection and
+     * before the one commit, with no entity loaded. This runs for every label, and at a reviewer's pace each round
+     * trip costs more in wake-ups than in work (docs/performance.md, "Fifth pass"). {@code withChunks}: also find out
+     * whether the item is labelled chunk by chunk (the review page; the JSON loop labels whole items).
+     */
+    @Transactional
+    public Next next(long queueId, Reviewer reviewer, boolean withChunks) {
+        Dispenser.Dispensed dispensed = dispenser.nextForMember(queueId, reviewer.username(), reviewer.subject());
+        QueueService.MemberQueue queue = dispensed.queue();
+        if (dispensed.offer().isEmpty()) {
+            return new Next(queue, Optional.empty());
         }
+        Dispenser.Offer offer = dispensed.offer().get();
         try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(ITEM_SQL)) {
             select.setString(1, reviewer.subject());
             select.setLong(2, queue.id());
             select.setBoolean(3, withChunks);
-            select.setLong(4, offer.get().traceId());
+            select.setLong(4, offer.traceId());
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 JudgeLabel judge = rs.getBoolean(4) // null (no verdict, or a blind queue) reads as false
                         ? new JudgeLabel(rs.getString(5), rs.getString(6), rs.getString(7)) : null;
-                return Optional.of(new LoopItem(offer.get(), rs.getString(1), rs.getString(2), rs.getString(3),
-                        rubrics.get(queue.rubricVersionId()), judge,
+                return new Next(queue, Optional.of(new LoopItem(offer, rs.getString(1), rs.getString(2),
+                        rs.getString(3), rubrics.get(queue.rubricVersionId()), judge,
                         new Progress(rs.getLong(9), rs.getLong(8), queue.size()), rs.getBoolean(10),
-                        rs.getString(11)));
+                        rs.getString(11))));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not read trace " + offer.get().traceId(), e);
+            throw new IllegalStateException("Could not read trace " + offer.traceId(), e);
         }
     }
 
@@ -157,11 +166,12 @@ public class ReviewService implements QueueDirectory {
      */
     public Dispenser.Stored submit(Long inQueue, long leaseId, Reviewer reviewer, String token, String value,
                                    String rationale) {
-        LeaseQueue queue = queueOfLease(inQueue, leaseId, reviewer);
-        UUID parsed = token(token);
-        RubricSpec rubric = rubrics.get(queue.rubricVersionId()).spec();
-        String canonical = checkLabel(rubric, value, rationale);
-        return dispenser.submit(leaseId, reviewer.subject(), parsed, canonical, clean(rationale), rubric);
+        return dispenser.submitForMember(leaseId, inQueue, reviewer.username(), reviewer.subject(), rubricVersionId -> {
+            UUID parsed = token(token);
+            RubricSpec rubric = rubrics.get(rubricVersionId).spec();
+            String canonical = checkLabel(rubric, value, rationale);
+            return new Dispenser.Checked(parsed, canonical, clean(rationale), rubric, null);
+        });
     }
 
     /**
@@ -172,23 +182,23 @@ public class ReviewService implements QueueDirectory {
      */
     public Dispenser.Stored submitChunks(Long inQueue, long leaseId, Reviewer reviewer, String token,
                                          int chunkCount, java.util.Collection<Integer> relevant, String rationale) {
-        LeaseQueue queue = queueOfLease(inQueue, leaseId, reviewer);
-        UUID parsed = token(token);
-        RubricSpec rubric = rubrics.get(queue.rubricVersionId()).spec();
-        if (chunkCount < 1 || chunkCount > ChunkLabels.MAX_CHUNKS) {
-            throw ProblemException.invalid("chunks", "A per-chunk label needs between 1 and " + ChunkLabels.MAX_CHUNKS
-                    + " chunks, got " + chunkCount + ".");
-        }
-        for (int index : relevant) {
-            if (index < 1 || index > chunkCount) {
-                throw ProblemException.invalid("chunks", "There is no chunk " + index + " (the trace has "
-                        + chunkCount + ").");
+        return dispenser.submitForMember(leaseId, inQueue, reviewer.username(), reviewer.subject(), rubricVersionId -> {
+            UUID parsed = token(token);
+            RubricSpec rubric = rubrics.get(rubricVersionId).spec();
+            if (chunkCount < 1 || chunkCount > ChunkLabels.MAX_CHUNKS) {
+                throw ProblemException.invalid("chunks", "A per-chunk label needs between 1 and "
+                        + ChunkLabels.MAX_CHUNKS + " chunks, got " + chunkCount + ".");
             }
-        }
-        var label = ChunkLabels.of(chunkCount, relevant);
-        String canonical = checkLabel(rubric, label.value(), rationale);
-        return dispenser.submit(leaseId, reviewer.subject(), parsed, canonical, clean(rationale), rubric,
-                label.metadata());
+            for (int index : relevant) {
+                if (index < 1 || index > chunkCount) {
+                    throw ProblemException.invalid("chunks", "There is no chunk " + index + " (the trace has "
+                            + chunkCount + ").");
+                }
+            }
+            var label = ChunkLabels.of(chunkCount, relevant);
+            String canonical = checkLabel(rubric, label.value(), rationale);
+            return new Dispenser.Checked(parsed, canonical, clean(rationale), rubric, label.metadata());
+        });
     }
 
     /**
@@ -354,9 +364,8 @@ public class ReviewService implements QueueDirectory {
     }
 
     /**
-     * The reviewer's own lease's queue, checked as {@link QueueService#getForMember} checks it (no such lease, or
-     * not a member: 404; queue closed: 409), in one statement. A lease of another queue than {@code inQueue} is
-     * "not found" too: a page of one queue must never store a label in another.
+     * The reviewer's own lease's queue (skip and edit), checked as {@link Dispenser#checkLeaseAccess} says, in one
+     * statement; no such lease of theirs: 404.
      */
     private LeaseQueue queueOfLease(Long inQueue, long leaseId, Reviewer reviewer) {
         long queueId;
@@ -385,15 +394,7 @@ public class ReviewService implements QueueDirectory {
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read lease " + leaseId, e);
         }
-        if (reviewer.username() == null || !member) {
-            throw ProblemException.notFound("No review queue " + queueId + ".");
-        }
-        if (inQueue != null && inQueue != queueId) {
-            throw ProblemException.notFound("No lease " + leaseId + " of yours in queue " + inQueue + ".");
-        }
-        if (!"OPEN".equals(status)) {
-            throw ProblemException.conflict("Queue '" + name + "' is closed; your label was not stored.");
-        }
+        Dispenser.checkLeaseAccess(leaseId, inQueue, reviewer.username(), queueId, name, status, member);
         return new LeaseQueue(queueId, rubricVersionId);
     }
 
