@@ -33,7 +33,7 @@ ROWS=(
   "reviewer-loop-htmx-1s|BENCH_REVIEWER_THINK_MS=1000|reviewer-loop-htmx|server submit+next p50 < 5 ms, p99 < 25 ms|p50 {server_submit_next_p50_ms} · p99 {server_submit_next_p99_ms} ms, {errors} errors, {items_over_k} over k, CPU/label {app_cpu_ms_per_label} + {postgres_cpu_ms_per_label} ms"
   "startup|BENCH_APP_JAVA_OPTS=@deploy/jvm.options MALLOC_ARENA_MAX=2|startup|ready < 3 s (JVM)|JDK 25 with the AOT cache: ready after {aot_ready_ms} ms (RSS {aot_rss_when_ready_mb} MB); JDK 17 fast-jar: {ready_ms} ms"
   "memory-under-load|BENCH_REVIEWER_THINK_MS=1000 BENCH_EMBEDDER=1 BENCH_APP_JAVA_OPTS=@deploy/jvm.options MALLOC_ARENA_MAX=2|offline-judge reviewer-loop-htmx|RSS < 400 MB under 64 reviewers, embedding model in use|app RSS {app_rss_mb_window_start} → {app_rss_mb_window_end} MB over the window (deploy/jvm.options; the model in the embedding server, used by offline-judge first)"
-  "reviewer-loop-htmx-5s|BENCH_REVIEWER_THINK_MS=5000|reviewer-loop-htmx|server submit+next p50 < 5 ms, p99 < 25 ms|p50 {server_submit_next_p50_ms} · p99 {server_submit_next_p99_ms} ms, {errors} errors, {items_over_k} over k, CPU/label {app_cpu_ms_per_label} + {postgres_cpu_ms_per_label} ms"
+  "reviewer-loop-htmx-5s|BENCH_REVIEWER_THINK_MS=5000 BENCH_REVIEWER_WARMUP=45 BENCH_REVIEWER_PACED_WARMUP=180|reviewer-loop-htmx|server submit+next p50 < 5 ms, p99 < 25 ms|p50 {server_submit_next_p50_ms} · p99 {server_submit_next_p99_ms} ms, {errors} errors, {items_over_k} over k, CPU/label {app_cpu_ms_per_label} + {postgres_cpu_ms_per_label} ms"
 )
 
 busy() { # the processes that used more than 10 % of a core when the row started (other than this script's)

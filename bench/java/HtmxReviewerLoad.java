@@ -77,13 +77,19 @@ public class HtmxReviewerLoad {
 
         // ---- the loop ----------------------------------------------------------------------------------------
         long start = System.nanoTime();
-        long measureFrom = start + settings.warmup() * 1_000_000_000L;
+        // Warm-up: WARMUP seconds at full speed, then BENCH_REVIEWER_PACED_WARMUP (120) seconds at the measured pace.
+        // The JIT was still compiling the loop's code in the window without the paced part (C2 threads used 0.1-0.3
+        // of a core there, and app CPU per label halved once they were done), and a longer full-speed warm-up
+        // leaves tens of thousands of dead rows for autovacuum to chew on in the window instead (docs/performance.md,
+        // "Fifth pass"). A long-running server is warm; the window measures that steady state.
+        long pacedFrom = start + settings.warmup() * 1_000_000_000L;
+        long measureFrom = pacedFrom + PACED_WARMUP_SECONDS * 1_000_000_000L;
         long end = measureFrom + settings.seconds() * 1_000_000_000L;
         MeasuredWindow window = MeasuredWindow.start(admin, base, adminToken, measureFrom, end, "reviewer-loop-htmx");
         Loop[] loops = new Loop[reviewers];
         Thread[] threads = new Thread[reviewers];
         for (int r = 0; r < reviewers; r++) {
-            loops[r] = new Loop(sessions[r], measureFrom, end, settings.thinkMs());
+            loops[r] = new Loop(sessions[r], pacedFrom, measureFrom, end, settings.thinkMs());
             threads[r] = new Thread(loops[r], "reviewer-" + r);
             threads[r].start();
         }
@@ -110,6 +116,7 @@ public class HtmxReviewerLoad {
         Map<String, Object> extra = new LinkedHashMap<>();
         settings.describe(extra);
         extra.put("page_every", PAGE_EVERY);
+        extra.put("paced_warmup_s", PACED_WARMUP_SECONDS);
         ReviewerLoad.putPercentiles(extra, "submit_next", submit);
         ReviewerLoad.putPercentiles(extra, "page", page);
         extra.putAll(window.figures(Map.of(
@@ -184,6 +191,10 @@ public class HtmxReviewerLoad {
      * a browser still sends to 127.0.0.1 (a potentially trustworthy origin) but Java's CookieManager would not send
      * over http; the flag is dropped on the way in, as only loopback is ever spoken to here.
      */
+    /** Seconds of warm-up at the measured pace after the full-speed part (BENCH_REVIEWER_PACED_WARMUP, 120). */
+    static final long PACED_WARMUP_SECONDS = Long.parseLong(
+            System.getenv().getOrDefault("BENCH_REVIEWER_PACED_WARMUP", "120"));
+
     static final class LoopbackCookies extends java.net.CookieHandler {
         private final CookieManager jar = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
 
@@ -253,6 +264,7 @@ public class HtmxReviewerLoad {
         final Session session;
         final long measureFrom;
         final long end;
+        final long pacedFrom;
         final int thinkMs;
         final List<Double> submit = new ArrayList<>();
         final List<Double> page = new ArrayList<>();
@@ -260,8 +272,9 @@ public class HtmxReviewerLoad {
         boolean queueDone;
         String firstError;
 
-        Loop(Session session, long measureFrom, long end, int thinkMs) {
+        Loop(Session session, long pacedFrom, long measureFrom, long end, int thinkMs) {
             this.session = session;
+            this.pacedFrom = pacedFrom;
             this.measureFrom = measureFrom;
             this.end = end;
             this.thinkMs = thinkMs;
@@ -297,7 +310,7 @@ public class HtmxReviewerLoad {
                     }
                     String lease = find(LEASE, current);
                     String leaseToken = find(LEASE_TOKEN, current);
-                    if (thinkMs > 0 && (ReviewerLoad.THINK_DURING_WARMUP || System.nanoTime() >= measureFrom)) {
+                    if (thinkMs > 0 && (ReviewerLoad.THINK_DURING_WARMUP || System.nanoTime() >= pacedFrom)) {
                         Thread.sleep(random.nextInt(thinkMs / 2, thinkMs * 3 / 2 + 1));
                     }
                     String form = "csrf-token=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8) + "&lease=" + lease
