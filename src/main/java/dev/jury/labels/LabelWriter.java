@@ -53,11 +53,6 @@ public final class LabelWriter {
     private static final String SKIP_DUPLICATE_VERDICT =
             "\nON CONFLICT (trace_id, source_id) WHERE source_type = 'LLM_JUDGE' AND valid DO NOTHING";
 
-    private static final String INSERT_ONE = "INSERT INTO assessment (" + COLUMNS + """
-            )
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(CAST(? AS timestamptz), now()), CAST(? AS jsonb), ?)
-            RETURNING id""";
-
     /** Both directions of each (old, new) pair in one statement; a direction already set is left alone. */
     private static final String LINK = """
             WITH pair AS (SELECT * FROM unnest(?::bigint[], ?::bigint[]) AS p(old_id, new_id)),
@@ -80,41 +75,52 @@ public final class LabelWriter {
     /**
      * Stores {@code label} as its source's current label on its trace and name: the previous current label (if
      * any) is locked, superseded and kept. Two writers of the same source, trace and name serialize on that lock.
+     * One statement (one round trip: this runs for every label a reviewer submits, docs/performance.md "Fifth
+     * pass"): the previous row is locked by the first CTE, the new row names it in {@code supersedes}, and the last
+     * CTE points the previous row at the new one.
      */
     public static Stored replaceCurrent(Connection c, NewLabel label) throws SQLException {
-        Long previous = lockCurrent(c, label.traceId(), label.name(), label.sourceId());
-        long id;
-        try (var insert = c.prepareStatement(INSERT_ONE)) {
-            var row = label.superseding(previous);
+        try (var insert = c.prepareStatement(REPLACE_CURRENT)) {
+            var row = label;
             insert.setLong(1, row.traceId());
             insert.setString(2, row.name());
-            insert.setString(3, row.value());
-            insert.setString(4, row.rationale());
-            insert.setString(5, row.sourceType().name());
-            insert.setString(6, row.sourceId());
-            setLong(insert, 7, row.judgeVersionId());
-            setLong(insert, 8, row.rubricVersionId());
-            setLong(insert, 9, row.queueId());
-            insert.setString(10, row.error());
-            setLong(insert, 11, row.timeSpentMs());
-            insert.setBoolean(12, row.valid());
-            insert.setString(13, row.createdAt() == null ? null : row.createdAt().toString());
-            insert.setString(14, row.metadata());
-            setLong(insert, 15, row.supersedes());
+            insert.setString(3, row.sourceId());
+            insert.setLong(4, row.traceId());
+            insert.setString(5, row.name());
+            insert.setString(6, row.value());
+            insert.setString(7, row.rationale());
+            insert.setString(8, row.sourceType().name());
+            insert.setString(9, row.sourceId());
+            setLong(insert, 10, row.judgeVersionId());
+            setLong(insert, 11, row.rubricVersionId());
+            setLong(insert, 12, row.queueId());
+            insert.setString(13, row.error());
+            setLong(insert, 14, row.timeSpentMs());
+            insert.setBoolean(15, row.valid());
+            insert.setString(16, row.createdAt() == null ? null : row.createdAt().toString());
+            insert.setString(17, row.metadata());
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();
-                id = rs.getLong(1);
+                long id = rs.getLong(1);
+                long previous = rs.getLong(2);
+                return new Stored(id, rs.wasNull() ? null : previous);
             }
         }
-        if (previous != null) {
-            try (var update = c.prepareStatement("UPDATE assessment SET superseded_by = ? WHERE id = ?")) {
-                update.setLong(1, id);
-                update.setLong(2, previous);
-                update.executeUpdate();
-            }
-        }
-        return new Stored(id, previous);
     }
+
+    /** {@link #replaceCurrent}'s statement: lock the current row, insert its successor, link the old row to it. */
+    private static final String REPLACE_CURRENT = """
+            WITH previous AS (SELECT id FROM current_assessment
+                               WHERE trace_id = ? AND name = ? AND source_id = ?
+                               ORDER BY id DESC LIMIT 1 FOR UPDATE),
+                 inserted AS (INSERT INTO assessment (""" + COLUMNS + """
+            )
+                              SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(CAST(? AS timestamptz), now()),
+                                     CAST(? AS jsonb), (SELECT id FROM previous)
+                              RETURNING id, supersedes),
+                 linked AS (UPDATE assessment a SET superseded_by = inserted.id FROM inserted
+                             WHERE a.id = inserted.supersedes)
+            SELECT id, supersedes FROM inserted""";
 
     /**
      * Appends every row, in input order.
@@ -185,21 +191,6 @@ public final class LabelWriter {
             link.setArray(1, c.createArrayOf("bigint", pairs.stream().map(p -> p[0]).toArray()));
             link.setArray(2, c.createArrayOf("bigint", pairs.stream().map(p -> p[1]).toArray()));
             link.executeUpdate();
-        }
-    }
-
-    /** The source's current label on the trace and name, locked; null if it has none. */
-    private static Long lockCurrent(Connection c, long traceId, String name, String sourceId) throws SQLException {
-        try (var select = c.prepareStatement("""
-                SELECT id FROM current_assessment
-                 WHERE trace_id = ? AND name = ? AND source_id = ?
-                 ORDER BY id DESC LIMIT 1 FOR UPDATE""")) {
-            select.setLong(1, traceId);
-            select.setString(2, name);
-            select.setString(3, sourceId);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
-            }
         }
     }
 
