@@ -39,7 +39,7 @@ class TokenRevocationIT {
         String token = passwordToken(username(userId));
         given().auth().oauth2(token).get("/api/v1/me").then().statusCode(200);
 
-        admin().contentType(ContentType.JSON).body(Map.of("enabled", false))
+        KeycloakServer.admin().contentType(ContentType.JSON).body(Map.of("enabled", false))
                 .put("/admin/realms/jury/users/" + userId).then().statusCode(204);
         Thread.sleep(1_500);
 
@@ -55,8 +55,8 @@ class TokenRevocationIT {
         // a reviewer route: no such queue (404), but the role passes
         given().auth().oauth2(token).get("/api/v1/queues/0").then().statusCode(404);
 
-        Object role = admin().get("/admin/realms/jury/roles/reviewer").then().statusCode(200).extract().as(Map.class);
-        admin().contentType(ContentType.JSON).body(List.of(role))
+        Object role = KeycloakServer.admin().get("/admin/realms/jury/roles/reviewer").then().statusCode(200).extract().as(Map.class);
+        KeycloakServer.admin().contentType(ContentType.JSON).body(List.of(role))
                 .delete("/admin/realms/jury/users/" + userId + "/role-mappings/realm").then().statusCode(204);
         Thread.sleep(1_500);
 
@@ -72,35 +72,24 @@ class TokenRevocationIT {
                 .then().statusCode(401).contentType("application/problem+json");
     }
 
-    // ---- Keycloak admin API (master realm's bootstrap admin, as KeycloakServer starts it) ----
-
-    private static io.restassured.specification.RequestSpecification admin() {
-        String token = RestAssured.given().baseUri(KeycloakServer.URL)
-                .formParam("grant_type", "password").formParam("client_id", "admin-cli")
-                .formParam("username", "kcadmin").formParam("password", "kcadmin")
-                .post("/realms/master/protocol/openid-connect/token")
-                .then().statusCode(200).extract().path("access_token");
-        return RestAssured.given().baseUri(KeycloakServer.URL).auth().oauth2(token);
-    }
-
     /** A user whose password equals the username, with one realm role; returns the user's id. */
     private static String createUser(String username, String realmRole) {
-        admin().contentType(ContentType.JSON)
+        KeycloakServer.admin().contentType(ContentType.JSON)
                 .body(Map.of("username", username, "enabled", true, "email", username + "@example.com",
                         "emailVerified", true, "firstName", "Test", "lastName", "User",
                         "credentials", List.of(Map.of("type", "password", "value", username, "temporary", false))))
                 .post("/admin/realms/jury/users").then().statusCode(201);
-        List<Map<String, Object>> found = admin().queryParam("username", username).queryParam("exact", true)
+        List<Map<String, Object>> found = KeycloakServer.admin().queryParam("username", username).queryParam("exact", true)
                 .get("/admin/realms/jury/users").then().statusCode(200).extract().path("$");
         String id = String.valueOf(found.get(0).get("id"));
-        Object role = admin().get("/admin/realms/jury/roles/" + realmRole).then().statusCode(200).extract().as(Map.class);
-        admin().contentType(ContentType.JSON).body(List.of(role))
+        Object role = KeycloakServer.admin().get("/admin/realms/jury/roles/" + realmRole).then().statusCode(200).extract().as(Map.class);
+        KeycloakServer.admin().contentType(ContentType.JSON).body(List.of(role))
                 .post("/admin/realms/jury/users/" + id + "/role-mappings/realm").then().statusCode(204);
         return id;
     }
 
     private static String username(String userId) {
-        return admin().get("/admin/realms/jury/users/" + userId).then().statusCode(200).extract().path("username");
+        return KeycloakServer.admin().get("/admin/realms/jury/users/" + userId).then().statusCode(200).extract().path("username");
     }
 
     private static String passwordToken(String username) {

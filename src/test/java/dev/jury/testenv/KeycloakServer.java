@@ -110,4 +110,17 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
             process = null;
         }
     }
+
+    /**
+     * The Keycloak admin API as the master realm's bootstrap admin (the test-only {@code kcadmin} this class starts
+     * Keycloak with), for tests that change users or realm settings.
+     */
+    public static io.restassured.specification.RequestSpecification admin() {
+        String token = io.restassured.RestAssured.given().baseUri(URL)
+                .formParam("grant_type", "password").formParam("client_id", "admin-cli")
+                .formParam("username", "kcadmin").formParam("password", "kcadmin")
+                .post("/realms/master/protocol/openid-connect/token")
+                .then().statusCode(200).extract().path("access_token");
+        return io.restassured.RestAssured.given().baseUri(URL).auth().oauth2(token);
+    }
 }
