@@ -85,7 +85,7 @@ public class HtmxReviewerLoad {
         long pacedFrom = start + settings.warmup() * 1_000_000_000L;
         long measureFrom = pacedFrom + PACED_WARMUP_SECONDS * 1_000_000_000L;
         long end = measureFrom + settings.seconds() * 1_000_000_000L;
-        MeasuredWindow window = MeasuredWindow.start(admin, base, adminToken, measureFrom, end, "reviewer-loop-htmx");
+        MeasuredWindow window = MeasuredWindow.start(admin, base, settings.keycloak(), measureFrom, end, "reviewer-loop-htmx");
         Loop[] loops = new Loop[reviewers];
         Thread[] threads = new Thread[reviewers];
         for (int r = 0; r < reviewers; r++) {

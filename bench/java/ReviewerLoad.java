@@ -79,7 +79,7 @@ public class ReviewerLoad {
         long end = measureFrom + settings.seconds() * 1_000_000_000L;
         // Server side: the app's own request timer (jury.review.latency-histogram, set by the scenario), scraped
         // from /q/metrics when the measured window opens and when it closes; the difference is the window.
-        MeasuredWindow window = MeasuredWindow.start(client, base, adminToken, measureFrom, end, "reviewer-loop");
+        MeasuredWindow window = MeasuredWindow.start(client, base, settings.keycloak(), measureFrom, end, "reviewer-loop");
         Loop[] loops = new Loop[reviewers];
         Thread[] threads = new Thread[reviewers];
         for (int r = 0; r < reviewers; r++) {
