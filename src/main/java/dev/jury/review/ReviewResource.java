@@ -48,9 +48,6 @@ public class ReviewResource {
     ReviewService reviews;
 
     @Inject
-    QueueService queues;
-
-    @Inject
     CurrentUser user;
 
     /**
