@@ -166,12 +166,8 @@ public class ReviewService implements QueueDirectory {
      */
     public Dispenser.Stored submit(Long inQueue, long leaseId, Reviewer reviewer, String token, String value,
                                    String rationale) {
-        return dispenser.submitForMember(leaseId, inQueue, reviewer.username(), reviewer.subject(), rubricVersionId -> {
-            UUID parsed = token(token);
-            RubricSpec rubric = rubrics.get(rubricVersionId).spec();
-            String canonical = checkLabel(rubric, value, rationale);
-            return new Dispenser.Checked(parsed, canonical, clean(rationale), rubric, null);
-        });
+        return dispenser.submitForMember(leaseId, inQueue, reviewer.username(), reviewer.subject(),
+                rubricVersionId -> checked(token(token), rubricVersionId, value, rationale, null));
     }
 
     /**
@@ -184,7 +180,6 @@ public class ReviewService implements QueueDirectory {
                                          int chunkCount, java.util.Collection<Integer> relevant, String rationale) {
         return dispenser.submitForMember(leaseId, inQueue, reviewer.username(), reviewer.subject(), rubricVersionId -> {
             UUID parsed = token(token);
-            RubricSpec rubric = rubrics.get(rubricVersionId).spec();
             if (chunkCount < 1 || chunkCount > ChunkLabels.MAX_CHUNKS) {
                 throw ProblemException.invalid("chunks", "A per-chunk label needs between 1 and "
                         + ChunkLabels.MAX_CHUNKS + " chunks, got " + chunkCount + ".");
@@ -196,9 +191,19 @@ public class ReviewService implements QueueDirectory {
                 }
             }
             var label = ChunkLabels.of(chunkCount, relevant);
-            String canonical = checkLabel(rubric, label.value(), rationale);
-            return new Dispenser.Checked(parsed, canonical, clean(rationale), rubric, label.metadata());
+            return checked(parsed, rubricVersionId, label.value(), rationale, label.metadata());
         });
+    }
+
+    /**
+     * A submit's label as {@link Dispenser#submitForMember} takes it: {@code value} in the spelling of the lease's
+     * pinned rubric, the rationale as the rubric demands (422 naming the field otherwise).
+     */
+    private Dispenser.Checked checked(UUID parsed, long rubricVersionId, String value, String rationale,
+                                      String metadata) {
+        RubricSpec rubric = rubrics.get(rubricVersionId).spec();
+        String canonical = checkLabel(rubric, value, rationale);
+        return new Dispenser.Checked(parsed, canonical, clean(rationale), rubric, metadata);
     }
 
     /**
