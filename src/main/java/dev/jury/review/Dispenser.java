@@ -368,6 +368,14 @@ public class Dispenser {
      * other into two leases. The lock is taken before any lease is read: the reads that follow are new statements,
      * with snapshots taken after it. (Taking it for a closed queue or a non-member is harmless: it ends with the
      * transaction.)
+     *
+     * <p>The same statement sets {@code plan_cache_mode} to {@code force_generic_plan} until the lease is taken
+     * ({@link #leaseIfRoom} sets it back to {@code auto}): left to itself PostgreSQL re-plans the candidate query on
+     * every call (its generic plan is estimated dearer than a custom one, though it is the same plan), and planning
+     * was two thirds of that query's time — 0.53 ms of planning against 0.28 ms of execution per call
+     * (pg_stat_statements with track_planning; docs/performance.md, "Fifth pass"). Only the candidate: forcing
+     * generic plans on the rest of the transaction too (the item read) cost PostgreSQL 40 % more CPU per label in
+     * the zero-pause JSON loop.
      */
     private static OpenedQueue openQueue(Connection c, long queueId, String username, String reviewer)
             throws SQLException {
@@ -375,7 +383,8 @@ public class Dispenser {
                 SELECT id, status, reviewers_per_item, balance_target, consensus_negative, consensus_positive,
                        lease_seconds, judge_name, rubric_version_id, consensus_rule, name, blind, size,
                        EXISTS (SELECT 1 FROM queue_member m WHERE m.queue_id = q.id AND m.username = ?),
-                       pg_advisory_xact_lock(?, hashtext(?)) IS NULL
+                       pg_advisory_xact_lock(?, hashtext(?)) IS NULL,
+                       set_config('plan_cache_mode', 'force_generic_plan', TRUE)
                   FROM review_queue q WHERE id = ?""")) {
             select.setString(1, username);
             select.setInt(2, (int) queueId);
@@ -455,11 +464,6 @@ public class Dispenser {
      * completed labels plus live leases already reach k are found first, from the queue's few live leases, and
      * skipped by one hash lookup each: the in-flight items sit at the top of the priority order, and counting their
      * leases row by row on every call was most of PostgreSQL's time per label (V026, docs/performance.md).
-     *
-     * <p>PostgreSQL re-plans this query on every call (0.53 ms planning against 0.28 ms execution under the htmx
-     * loop; its generic plan is estimated dearer). Forcing the generic plan was tried and taken back: under the
-     * zero-pause JSON loop it cost PostgreSQL 30 % more CPU per label and doubled the submits' p99
-     * (docs/performance.md, "Fifth pass").
      */
     private static Optional<long[]> candidate(Connection c, QueueState queue, String reviewer, Polarity polarity,
                                               List<Long> rejected) throws SQLException {
@@ -528,7 +532,7 @@ public class Dispenser {
                 ON CONFLICT (item_id, reviewer) DO UPDATE
                    SET token = EXCLUDED.token, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at
                  WHERE lease.status = 'LEASED'
-                RETURNING id""")) {
+                RETURNING id, set_config('plan_cache_mode', 'auto', TRUE)""")) {
             upsert.setLong(1, queue.id());
             upsert.setString(2, reviewer);
             upsert.setObject(3, token);
