@@ -369,13 +369,11 @@ public class Dispenser {
      * with snapshots taken after it. (Taking it for a closed queue or a non-member is harmless: it ends with the
      * transaction.)
      *
-     * <p>The same statement sets {@code plan_cache_mode} to {@code force_generic_plan} until the lease is taken
-     * ({@link #leaseIfRoom} sets it back to {@code auto}): left to itself PostgreSQL re-plans the candidate query on
-     * every call (its generic plan is estimated dearer than a custom one, though it is the same plan), and planning
-     * was two thirds of that query's time — 0.53 ms of planning against 0.28 ms of execution per call
-     * (pg_stat_statements with track_planning; docs/performance.md, "Fifth pass"). Only the candidate: forcing
-     * generic plans on the rest of the transaction too (the item read) cost PostgreSQL 40 % more CPU per label in
-     * the zero-pause JSON loop.
+     * <p>The same statement sets {@code plan_cache_mode} to {@code force_generic_plan} for the rest of the
+     * transaction: left to itself PostgreSQL re-plans the candidate query on every call (its generic plan is
+     * estimated dearer than a custom one, though it is the same plan), and planning was two thirds of that query's
+     * time — 0.53 ms of planning against 0.28 ms of execution per call (pg_stat_statements with track_planning;
+     * docs/performance.md, "Fifth pass"). Every other statement of the loop already runs from a cached plan.
      */
     private static OpenedQueue openQueue(Connection c, long queueId, String username, String reviewer)
             throws SQLException {
@@ -532,7 +530,7 @@ public class Dispenser {
                 ON CONFLICT (item_id, reviewer) DO UPDATE
                    SET token = EXCLUDED.token, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at
                  WHERE lease.status = 'LEASED'
-                RETURNING id, set_config('plan_cache_mode', 'auto', TRUE)""")) {
+                RETURNING id""")) {
             upsert.setLong(1, queue.id());
             upsert.setString(2, reviewer);
             upsert.setObject(3, token);
