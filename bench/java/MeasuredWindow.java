@@ -16,17 +16,17 @@ final class MeasuredWindow {
     private final Thread thread;
 
     @SuppressWarnings("unchecked")
-    private MeasuredWindow(HttpClient client, String base, TokenSource token, long measureFrom, long end, String name) {
+    private MeasuredWindow(HttpClient client, String base, java.util.concurrent.Callable<String> token, long measureFrom, long end, String name) {
         this.scrapes = new Map[2];
         this.thread = new Thread(() -> {
             try {
                 Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
-                scrapes[0] = ServerTimings.scrape(client, base, token.get());
+                scrapes[0] = ServerTimings.scrape(client, base, token.call());
                 cpu[0] = ServerTimings.appTicks();
                 cpu[1] = ServerTimings.postgresTicks();
                 rssKb[0] = ServerTimings.appRssKb();
                 Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
-                scrapes[1] = ServerTimings.scrape(client, base, token.get());
+                scrapes[1] = ServerTimings.scrape(client, base, token.call());
                 cpu[2] = ServerTimings.appTicks();
                 cpu[3] = ServerTimings.postgresTicks();
                 rssKb[1] = ServerTimings.appRssKb();
@@ -36,19 +36,13 @@ final class MeasuredWindow {
         }, "metrics-scraper");
     }
 
-    /** Where a scrape's bearer token comes from: a fresh one per scrape, as a window can outlast a token's 5 minutes. */
-    @FunctionalInterface
-    interface TokenSource {
-        String get() throws Exception;
-    }
-
     /**
      * Starts watching the window [{@code measureFrom}, {@code end}) (System.nanoTime values), scraping with a fresh
      * client-credentials token of the realm's service client each time.
      */
     static MeasuredWindow start(HttpClient client, String base, String keycloak, long measureFrom, long end,
                                 String name) {
-        TokenSource token = () -> BenchWorld.serviceToken(client, keycloak);
+        java.util.concurrent.Callable<String> token = () -> BenchWorld.serviceToken(client, keycloak);
         MeasuredWindow window = new MeasuredWindow(client, base, token, measureFrom, end, name);
         window.thread.start();
         return window;

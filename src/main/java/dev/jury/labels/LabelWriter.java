@@ -81,24 +81,23 @@ public final class LabelWriter {
      */
     public static Stored replaceCurrent(Connection c, NewLabel label) throws SQLException {
         try (var insert = c.prepareStatement(REPLACE_CURRENT)) {
-            var row = label;
-            insert.setLong(1, row.traceId());
-            insert.setString(2, row.name());
-            insert.setString(3, row.sourceId());
-            insert.setLong(4, row.traceId());
-            insert.setString(5, row.name());
-            insert.setString(6, row.value());
-            insert.setString(7, row.rationale());
-            insert.setString(8, row.sourceType().name());
-            insert.setString(9, row.sourceId());
-            setLong(insert, 10, row.judgeVersionId());
-            setLong(insert, 11, row.rubricVersionId());
-            setLong(insert, 12, row.queueId());
-            insert.setString(13, row.error());
-            setLong(insert, 14, row.timeSpentMs());
-            insert.setBoolean(15, row.valid());
-            insert.setString(16, row.createdAt() == null ? null : row.createdAt().toString());
-            insert.setString(17, row.metadata());
+            insert.setLong(1, label.traceId());
+            insert.setString(2, label.name());
+            insert.setString(3, label.sourceId());
+            insert.setLong(4, label.traceId());
+            insert.setString(5, label.name());
+            insert.setString(6, label.value());
+            insert.setString(7, label.rationale());
+            insert.setString(8, label.sourceType().name());
+            insert.setString(9, label.sourceId());
+            setLong(insert, 10, label.judgeVersionId());
+            setLong(insert, 11, label.rubricVersionId());
+            setLong(insert, 12, label.queueId());
+            insert.setString(13, label.error());
+            setLong(insert, 14, label.timeSpentMs());
+            insert.setBoolean(15, label.valid());
+            insert.setString(16, label.createdAt() == null ? null : label.createdAt().toString());
+            insert.setString(17, label.metadata());
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();
                 long id = rs.getLong(1);

@@ -322,14 +322,12 @@ public class Dispenser {
     private static ItemState complete(Connection c, LeaseRow lease, long assessmentId, boolean extra, int k)
             throws SQLException {
         // One round trip: the lease's update rides along with the item's, which answers what refreshConsensus needs.
-        String sql = extra ? """
+        String sql = """
                 WITH done AS (UPDATE lease SET status = 'SUBMITTED', completed_at = now(), assessment_id = ?,
                                      extra = ?, skip_reason = NULL WHERE id = ?)
-                SELECT consensus, is_full FROM queue_item WHERE id = ?""" : """
-                WITH done AS (UPDATE lease SET status = 'SUBMITTED', completed_at = now(), assessment_id = ?,
-                                     extra = ?, skip_reason = NULL WHERE id = ?)
+                """ + (extra ? "SELECT consensus, is_full FROM queue_item WHERE id = ?" : """
                 UPDATE queue_item SET completed = completed + 1, is_full = completed + 1 >= ? WHERE id = ?
-                RETURNING consensus, is_full""";
+                RETURNING consensus, is_full""");
         try (var update = c.prepareStatement(sql)) {
             update.setLong(1, assessmentId);
             update.setBoolean(2, extra);
