@@ -63,25 +63,65 @@ public class Dispenser {
     @Transactional
     public Optional<Offer> next(long queueId, String reviewer) {
         try (Connection c = dataSource.getConnection()) {
-            return dispense(c, openQueue(c, queueId, null, reviewer).state(), reviewer);
+            return dispense(c, openQueue(c, queueId, null, reviewer), reviewer, NOTHING_SHOWN).map(Handed::offer);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not dispense from queue " + queueId, e);
         }
     }
 
-    /** The queue as its member sees it, and the offer {@link #nextForMember} made (empty: nothing left, or closed). */
-    public record Dispensed(QueueService.MemberQueue queue, Optional<Offer> offer) {
+    /**
+     * What the caller shows with an item, read by the dispenser in the statement that leases it (a live lease: in
+     * one statement of its own). At a reviewer's pace every round trip costs more in wake-ups than in work, and
+     * this saves one per label (docs/performance.md, "Sixth pass").
+     *
+     * @param <T> what the caller makes of the row
+     */
+    public interface ItemRead<T> {
+
+        /** One row about the trace; the dispenser joins it to the lease it inserts, so it is a complete SELECT. */
+        String sql();
+
+        /** Binds the parameters of {@link #sql()} from {@code first} on; returns the next free index. */
+        int bind(PreparedStatement statement, int first, long traceId) throws SQLException;
+
+        /** Reads the row, whose first column of {@link #sql()} is {@code first}. */
+        T read(ResultSet row, int first) throws SQLException;
     }
+
+    /** The offer with what the caller's {@link ItemRead} made of its item. */
+    public record Handed<T>(Offer offer, T shown) {
+    }
+
+    /** The queue as its member sees it, and what {@link #nextForMember} handed them (empty: nothing left, or closed). */
+    public record Dispensed<T>(QueueService.MemberQueue queue, Optional<Handed<T>> handed) {
+    }
+
+    /** For {@link #next}, whose callers read the item themselves. */
+    private static final ItemRead<Void> NOTHING_SHOWN = new ItemRead<>() {
+        @Override
+        public String sql() {
+            return "SELECT 1";
+        }
+
+        @Override
+        public int bind(PreparedStatement statement, int first, long traceId) {
+            return first;
+        }
+
+        @Override
+        public Void read(ResultSet row, int first) {
+            return null;
+        }
+    };
 
     /**
      * {@link #next} for a member of the queue (anyone else: 404, as if the queue did not exist), the membership read
-     * in the transaction's first statement with the queue's state and the reviewer's advisory lock. It joins the
-     * caller's transaction, so the caller can read the item on the same connection before one commit: every
-     * statement is a round trip, and at the review page's pace each costs more in wake-ups than in work
-     * (docs/performance.md, "Fifth pass").
+     * in the transaction's first statement with the queue's state, the reviewer's live lease and their advisory
+     * lock, and the item read with its lease ({@link ItemRead}): three statements and a commit per new item (docs/performance.md,
+     * "Fifth pass" and "Sixth pass").
      */
     @Transactional
-    public Dispensed nextForMember(long queueId, String username, String reviewer) {
+    public <T> Dispensed<T> nextForMember(long queueId, String username, String reviewer, ItemRead<T> read) {
         if (username == null) {
             throw ProblemException.notFound("No review queue " + queueId + ".");
         }
@@ -90,19 +130,20 @@ public class Dispenser {
             if (!opened.member()) {
                 throw ProblemException.notFound("No review queue " + queueId + ".");
             }
-            return new Dispensed(opened.asMember(), dispense(c, opened.state(), reviewer));
+            return new Dispensed<>(opened.asMember(), dispense(c, opened, reviewer, read));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not dispense from queue " + queueId, e);
         }
     }
 
-    private static Optional<Offer> dispense(Connection c, QueueState queue, String reviewer) throws SQLException {
+    private static <T> Optional<Handed<T>> dispense(Connection c, OpenedQueue opened, String reviewer, ItemRead<T> read)
+            throws SQLException {
+        QueueState queue = opened.state();
         if (!"OPEN".equals(queue.status())) {
             return Optional.empty();
         }
-        Optional<Offer> live = liveLease(c, queue.id(), reviewer);
-        if (live.isPresent()) {
-            return live;
+        if (opened.live().isPresent()) {
+            return Optional.of(shown(c, opened.live().get(), read));
         }
         Polarity preferred = preferredPolarity(queue);
         List<Long> rejected = new ArrayList<>();
@@ -113,16 +154,32 @@ public class Dispenser {
                 candidate = candidate(c, queue, reviewer, null, rejected);
             }
             if (candidate.isEmpty()) {
-                return Optional.empty();
+                // Nothing left, or the reviewer's other tab leased an item while this call waited for the lock
+                // (the live lease in openQueue's snapshot predates the lock; the candidate query's does not).
+                Optional<Offer> live = liveLease(c, queue.id(), reviewer);
+                return live.isEmpty() ? Optional.empty() : Optional.of(shown(c, live.get(), read));
             }
             long itemId = candidate.get()[0];
-            Optional<Offer> offer = leaseIfRoom(c, queue, itemId, candidate.get()[1], reviewer);
-            if (offer.isPresent()) {
-                return offer;
+            Optional<Handed<T>> handed = leaseIfRoom(c, queue, itemId, candidate.get()[1], reviewer, read);
+            if (handed.isPresent()) {
+                return handed;
             }
             rejected.add(itemId); // a competitor filled it between our snapshot and our lock
         }
         return Optional.empty();
+    }
+
+    /** A live lease handed again, with its item read in a statement of its own. */
+    private static <T> Handed<T> shown(Connection c, Offer live, ItemRead<T> read) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(read.sql())) {
+            read.bind(select, 1, live.traceId());
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("The item of lease " + live.leaseId() + " has no trace");
+                }
+                return new Handed<>(live, read.read(rs, 1));
+            }
+        }
     }
 
     /**
@@ -352,7 +409,8 @@ public class Dispenser {
     // ---- queries ------------------------------------------------------------------------------------------
 
     /** The queue's state as {@link #openQueue} read it, with what a member's page shows of it. */
-    record OpenedQueue(QueueState state, String name, boolean blind, int size, boolean member) {
+    record OpenedQueue(QueueState state, String name, boolean blind, int size, boolean member,
+                       Optional<Offer> live) {
 
         QueueService.MemberQueue asMember() {
             return new QueueService.MemberQueue(state.id(), name, state.judgeName(), blind, size,
@@ -362,10 +420,19 @@ public class Dispenser {
 
     /**
      * The first statement of {@link #next}: the queue's state, whether {@code username} is a member (false when
-     * null), and the reviewer's advisory lock on the queue, so that two tabs of the same reviewer cannot race each
-     * other into two leases. The lock is taken before any lease is read: the reads that follow are new statements,
-     * with snapshots taken after it. (Taking it for a closed queue or a non-member is harmless: it ends with the
-     * transaction.)
+     * null), the reviewer's live lease in the queue, and the reviewer's advisory lock on the queue, so that two tabs
+     * of the same reviewer cannot race each other into two leases. This statement's snapshot predates the lock, so
+     * a lease the other tab committed while this one waited may be missing from it: the candidate query, a new
+     * statement with a snapshot taken after the lock, finds nothing while the reviewer holds a live lease, and
+     * {@link #dispense} then hands that lease. (Taking the lock for a closed queue or a non-member is harmless: it
+     * ends with the transaction.)
+     *
+     * <p>It also turns {@code synchronous_commit} off for this transaction, which writes nothing but a lease: the
+     * commit then returns without waiting for the WAL flush (docs/performance.md, "Sixth pass"). Nothing a reviewer
+     * typed can be lost by it: WAL is flushed in order, so the synchronous commit of the label submitted on this
+     * lease flushes the lease first. A crash in the fraction of a second before the flush loses only the lease
+     * itself; its submit then finds no lease (404) and the page asks for the next item, and since a submit checks
+     * the lease's token and reviewer, no label can attach to another lease.
      *
      * <p>The same statement sets {@code plan_cache_mode} to {@code force_generic_plan} for the rest of the
      * transaction: left to itself PostgreSQL re-plans the candidate query on every call (its generic plan is
@@ -379,22 +446,36 @@ public class Dispenser {
     private static OpenedQueue openQueue(Connection c, long queueId, String username, String reviewer)
             throws SQLException {
         try (var select = c.prepareStatement("""
-                SELECT id, status, reviewers_per_item, balance_target, consensus_negative, consensus_positive,
-                       lease_seconds, judge_name, rubric_version_id, consensus_rule, name, blind, size,
+                SELECT q.id, q.status, q.reviewers_per_item, q.balance_target, q.consensus_negative,
+                       q.consensus_positive, q.lease_seconds, q.judge_name, q.rubric_version_id, q.consensus_rule,
+                       q.name, q.blind, q.size,
                        EXISTS (SELECT 1 FROM queue_member m WHERE m.queue_id = q.id AND m.username = ?),
                        pg_advisory_xact_lock(?, hashtext(?)) IS NULL,
-                       set_config('plan_cache_mode', 'force_generic_plan', TRUE)
-                  FROM review_queue q WHERE id = ?""")) {
+                       set_config('plan_cache_mode', 'force_generic_plan', TRUE),
+                       set_config('synchronous_commit', 'off', TRUE),
+                       live.id, live.token, live.issued_at, live.expires_at, live.item_id, live.trace_id
+                  FROM review_queue q
+                  LEFT JOIN LATERAL (SELECT l.id, l.token, l.issued_at, l.expires_at, l.item_id, i.trace_id
+                                       FROM lease l JOIN queue_item i ON i.id = l.item_id
+                                      WHERE l.queue_id = q.id AND l.reviewer = ? AND l.status = 'LEASED'
+                                        AND l.expires_at > now()
+                                      ORDER BY l.issued_at LIMIT 1) live ON TRUE
+                 WHERE q.id = ?""")) {
             select.setString(1, username);
             select.setInt(2, (int) queueId);
             select.setString(3, reviewer);
-            select.setLong(4, queueId);
+            select.setString(4, reviewer);
+            select.setLong(5, queueId);
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {
                     throw ProblemException.notFound("No review queue " + queueId + ".");
                 }
+                long leaseId = rs.getLong(18);
+                Optional<Offer> live = rs.wasNull() ? Optional.empty()
+                        : Optional.of(new Offer(leaseId, rs.getObject(19, UUID.class), rs.getTimestamp(20).toInstant(),
+                                rs.getTimestamp(21).toInstant(), rs.getLong(22), rs.getLong(23), true));
                 return new OpenedQueue(queueState(rs), rs.getString(11), rs.getBoolean(12), rs.getInt(13),
-                        rs.getBoolean(14));
+                        rs.getBoolean(14), live);
             }
         }
     }
@@ -476,6 +557,8 @@ public class Dispenser {
                                      GROUP BY a.item_id, s.completed
                                     HAVING s.completed + count(*) >= ?)
                    AND NOT EXISTS (SELECT 1 FROM lease m WHERE m.item_id = i.id AND m.reviewer = ?)
+                   AND NOT EXISTS (SELECT 1 FROM lease o WHERE o.queue_id = ? AND o.reviewer = ?
+                                      AND o.status = 'LEASED' AND o.expires_at > now())
                  ORDER BY i.priority DESC
                  LIMIT 1
                  FOR UPDATE OF i SKIP LOCKED""".formatted(polarity == null ? "" : "AND i.predicted = ?");
@@ -489,6 +572,8 @@ public class Dispenser {
             select.setArray(p++, c.createArrayOf("bigint", rejected.toArray()));
             select.setLong(p++, queue.id());
             select.setInt(p++, queue.k());
+            select.setString(p++, reviewer);
+            select.setLong(p++, queue.id());
             select.setString(p, reviewer);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? Optional.of(new long[]{rs.getLong(1), rs.getLong(2)}) : Optional.empty();
@@ -515,13 +600,16 @@ public class Dispenser {
      * below k. One statement re-counts and inserts; it starts after the lock was taken, so its snapshot sees every
      * competitor that held the lock before (the invariant in the class comment). Empty when the item is full.
      */
-    private static Optional<Offer> leaseIfRoom(Connection c, QueueState queue, long itemId, long traceId,
-                                               String reviewer) throws SQLException {
+    private static <T> Optional<Handed<T>> leaseIfRoom(Connection c, QueueState queue, long itemId, long traceId,
+                                                       String reviewer, ItemRead<T> read) throws SQLException {
         UUID token = UUID.randomUUID();
         Instant now = Instant.now();
         Instant expires = now.plusSeconds(queue.leaseSeconds());
         // An expired, never-submitted lease of this reviewer on this item is renewed rather than duplicated.
+        // The item is read in the same statement, joined to the lease row (none: no room, nothing read). The
+        // read's snapshot is the statement's, so it does not see the lease it joins; it reads only the trace.
         try (var upsert = c.prepareStatement("""
+                WITH leased AS (
                 INSERT INTO lease (item_id, queue_id, reviewer, token, status, issued_at, expires_at)
                 SELECT i.id, ?, ?, ?, 'LEASED', ?, ?
                   FROM queue_item i
@@ -531,7 +619,8 @@ public class Dispenser {
                 ON CONFLICT (item_id, reviewer) DO UPDATE
                    SET token = EXCLUDED.token, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at
                  WHERE lease.status = 'LEASED'
-                RETURNING id""")) {
+                RETURNING id)
+                SELECT leased.id, shown.* FROM leased CROSS JOIN (%s) shown""".formatted(read.sql()))) {
             upsert.setLong(1, queue.id());
             upsert.setString(2, reviewer);
             upsert.setObject(3, token);
@@ -539,8 +628,10 @@ public class Dispenser {
             upsert.setTimestamp(5, Timestamp.from(expires));
             upsert.setLong(6, itemId);
             upsert.setInt(7, queue.k());
+            read.bind(upsert, 8, traceId);
             try (ResultSet rs = upsert.executeQuery()) {
-                return rs.next() ? Optional.of(new Offer(rs.getLong(1), token, now, expires, itemId, traceId, false))
+                return rs.next() ? Optional.of(new Handed<>(
+                        new Offer(rs.getLong(1), token, now, expires, itemId, traceId, false), read.read(rs, 2)))
                         : Optional.empty();
             }
         }

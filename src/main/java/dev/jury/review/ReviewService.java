@@ -96,36 +96,56 @@ public class ReviewService implements QueueDirectory {
     }
 
     /**
-     * The reviewer's live item in one transaction: the dispenser's (membership, queue state and lock in its first
-     * statement; 404 for a non-member), then one statement for everything shown, on the same connection and
-     * before the one commit, with no entity loaded. This runs for every label, and at a reviewer's pace each round
-     * trip costs more in wake-ups than in work (docs/performance.md, "Fifth pass"). {@code withChunks}: also find out
-     * whether the item is labelled chunk by chunk (the review page; the JSON loop labels whole items).
+     * The reviewer's live item in one transaction, all of it the dispenser's: membership, queue state, the live
+     * lease and the lock in its first statement (404 for a non-member), then the candidate, then the lease inserted
+     * in one statement with everything shown ({@link ItemShown}), before one commit, with no entity loaded. This
+     * runs for every label, and at a reviewer's pace each round trip costs more in wake-ups than in work
+     * (docs/performance.md, "Fifth pass" and "Sixth pass"). {@code withChunks}: also find out whether the item is
+     * labelled chunk by chunk (the review page; the JSON loop labels whole items).
      */
     @Transactional
     public Next next(long queueId, Reviewer reviewer, boolean withChunks) {
-        Dispenser.Dispensed dispensed = dispenser.nextForMember(queueId, reviewer.username(), reviewer.subject());
+        Dispenser.Dispensed<ItemShown.Row> dispensed = dispenser.nextForMember(queueId, reviewer.username(),
+                reviewer.subject(), new ItemShown(queueId, reviewer.subject(), withChunks));
         QueueService.MemberQueue queue = dispensed.queue();
-        if (dispensed.offer().isEmpty()) {
-            return new Next(queue, Optional.empty());
+        return new Next(queue, dispensed.handed().map(handed -> {
+            ItemShown.Row row = handed.shown();
+            return new LoopItem(handed.offer(), row.inputs(), row.outputs(), row.expectations(),
+                    rubrics.get(queue.rubricVersionId()), row.judge(),
+                    new Progress(row.labelled(), row.queueComplete(), queue.size()), row.perChunk(), row.spans());
+        }));
+    }
+
+    /** What the review page and the JSON loop show with an item, read by the dispenser with its lease. */
+    private record ItemShown(long queueId, String reviewer, boolean withChunks)
+            implements Dispenser.ItemRead<ItemShown.Row> {
+
+        /** The trace's JSON as text, the judge's verdict (null: none, or blind), the counts and the chunk view. */
+        record Row(String inputs, String outputs, String expectations, JudgeLabel judge, long queueComplete,
+                   long labelled, boolean perChunk, String spans) {
         }
-        Dispenser.Offer offer = dispensed.offer().get();
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(ITEM_SQL)) {
-            select.setString(1, reviewer.subject());
-            select.setLong(2, queue.id());
-            select.setBoolean(3, withChunks);
-            select.setLong(4, offer.traceId());
-            try (ResultSet rs = select.executeQuery()) {
-                rs.next();
-                JudgeLabel judge = rs.getBoolean(4) // null (no verdict, or a blind queue) reads as false
-                        ? new JudgeLabel(rs.getString(5), rs.getString(6), rs.getString(7)) : null;
-                return new Next(queue, Optional.of(new LoopItem(offer, rs.getString(1), rs.getString(2),
-                        rs.getString(3), rubrics.get(queue.rubricVersionId()), judge,
-                        new Progress(rs.getLong(9), rs.getLong(8), queue.size()), rs.getBoolean(10),
-                        rs.getString(11))));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not read trace " + offer.traceId(), e);
+
+        @Override
+        public String sql() {
+            return ITEM_SQL;
+        }
+
+        @Override
+        public int bind(PreparedStatement statement, int first, long traceId) throws SQLException {
+            statement.setString(first, reviewer);
+            statement.setLong(first + 1, queueId);
+            statement.setBoolean(first + 2, withChunks);
+            statement.setLong(first + 3, traceId);
+            return first + 4;
+        }
+
+        @Override
+        public Row read(ResultSet rs, int first) throws SQLException {
+            int f = first - 1; // so that f + n is ITEM_SQL's column n
+            JudgeLabel judge = rs.getBoolean(f + 4) // null (no verdict, or a blind queue) reads as false
+                    ? new JudgeLabel(rs.getString(f + 5), rs.getString(f + 6), rs.getString(f + 7)) : null;
+            return new Row(rs.getString(f + 1), rs.getString(f + 2), rs.getString(f + 3), judge, rs.getLong(f + 8),
+                    rs.getLong(f + 9), rs.getBoolean(f + 10), rs.getString(f + 11));
         }
     }
 

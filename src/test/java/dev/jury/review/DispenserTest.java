@@ -205,6 +205,42 @@ class DispenserTest {
         assertEquals(8, count("SELECT priority FROM queue_item WHERE id = " + third.itemId() + " AND queue_id = ?", q));
     }
 
+    /**
+     * Many tabs of one reviewer asking at once get one lease between them: the first statement's snapshot predates
+     * the reviewer's lock, so a lease another tab committed meanwhile is found by the candidate query's guard.
+     */
+    @Test
+    void tabsOfOneReviewerRacingShareOneLease() throws Exception {
+        long q = queue(10, 2, 600);
+        int tabs = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(tabs);
+        try {
+            for (int round = 0; round < 5; round++) {
+                var start = new CountDownLatch(1);
+                List<Future<Dispenser.Offer>> futures = new ArrayList<>();
+                for (int t = 0; t < tabs; t++) {
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        return dispenser.next(q, "tabs").orElseThrow();
+                    }));
+                }
+                start.countDown();
+                var leases = new java.util.HashSet<Long>();
+                Dispenser.Offer any = null;
+                for (var f : futures) {
+                    any = f.get();
+                    leases.add(any.leaseId());
+                }
+                assertEquals(1, leases.size(), "round " + round + ": one lease for all tabs");
+                assertEquals(1, count("SELECT count(*) FROM lease WHERE queue_id = ? AND reviewer = 'tabs'"
+                        + " AND status = 'LEASED'", q));
+                dispenser.submit(any.leaseId(), "tabs", any.token(), "yes", "", YES_NO);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @Test
     void concurrentReviewersNeverExceedKAndLoseNoSubmit() throws Exception {
         for (int k : new int[]{2, 3}) {
