@@ -543,7 +543,8 @@ public class Dispenser {
      * The best open, unlocked item this reviewer has not seen, optionally of one predicted polarity. The items whose
      * completed labels plus live leases already reach k are found first, from the queue's few live leases, and
      * skipped by one hash lookup each: the in-flight items sit at the top of the priority order, and counting their
-     * leases row by row on every call was most of PostgreSQL's time per label (V026, docs/performance.md).
+     * leases row by row on every call was most of PostgreSQL's time per label (V026, docs/performance.md). Nothing
+     * while the reviewer holds a live lease in the queue: {@link #openQueue}'s read of it can predate their lock.
      */
     private static Optional<long[]> candidate(Connection c, QueueState queue, String reviewer, Polarity polarity,
                                               List<Long> rejected) throws SQLException {
