@@ -25,6 +25,19 @@ class RubricValuesTest {
     }
 
     @Test
+    void caseFoldGoesBeyondAscii() {
+        RubricSpec levels = RubricFixtures.withLevels(quality(), List.of(
+                RubricFixtures.level("straße", "Street", "A street.", false),
+                RubricFixtures.level("\u00e9t\u00e9", "Summer", "Composed accents.", false),
+                RubricFixtures.level("ok", "Fine", "Plain.", true)));
+        assertEquals(Optional.of("straße"), RubricValues.canonical(levels, "STRASSE"));
+        assertEquals(Optional.of("straße"), RubricValues.canonical(levels, " Straße "));
+        // decomposed input (e + combining acute) matches the composed level after NFC
+        assertEquals(Optional.of("\u00e9t\u00e9"), RubricValues.canonical(levels, "E\u0301TE\u0301"));
+        assertEquals(Optional.of("ok"), RubricValues.canonical(levels, "o\u212a")); // the Kelvin sign folds to k
+    }
+
+    @Test
     void booleanMatchesYesAndNoOnly() {
         assertEquals(Optional.of("yes"), RubricValues.canonical(yesNo(), "YES"));
         assertEquals(Optional.empty(), RubricValues.canonical(yesNo(), "true"));
