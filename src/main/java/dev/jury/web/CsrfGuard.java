@@ -145,15 +145,25 @@ public class CsrfGuard {
                 token.substring(dot + 1).getBytes(StandardCharsets.UTF_8));
     }
 
-    private String sign(String nonce, String subject) {
+    /**
+     * One keyed HMAC per request thread: looking the algorithm up among the security providers and keying it on
+     * every request was most of what signing cost (docs/performance.md, "Sixth pass"). {@code doFinal} leaves it
+     * ready for the next message.
+     */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key());
-            // The subject's length first, so no (subject, nonce) pair can be read as another.
-            byte[] signed = mac.doFinal((subject.length() + ":" + subject + ":" + nonce).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(signed);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
+    });
+
+    private String sign(String nonce, String subject) {
+        // The subject's length first, so no (subject, nonce) pair can be read as another.
+        byte[] signed = macs.get().doFinal((subject.length() + ":" + subject + ":" + nonce)
+                .getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(signed);
     }
 }
