@@ -81,8 +81,8 @@ public class Dispenser {
         /** One row about the trace; the dispenser joins it to the lease it inserts, so it is a complete SELECT. */
         String sql();
 
-        /** Binds the parameters of {@link #sql()} from {@code first} on; returns the next free index. */
-        int bind(PreparedStatement statement, int first, long traceId) throws SQLException;
+        /** Binds the parameters of {@link #sql()}, the first of them at index {@code first}. */
+        void bind(PreparedStatement statement, int first, long traceId) throws SQLException;
 
         /** Reads the row, whose first column of {@link #sql()} is {@code first}. */
         T read(ResultSet row, int first) throws SQLException;
@@ -92,7 +92,7 @@ public class Dispenser {
     public record Handed<T>(Offer offer, T shown) {
     }
 
-    /** The queue as its member sees it, and what {@link #nextForMember} handed them (empty: nothing left, or closed). */
+    /** The queue as its member sees it, and what {@link #nextForMember} handed them (empty: none left, or closed). */
     public record Dispensed<T>(QueueService.MemberQueue queue, Optional<Handed<T>> handed) {
     }
 
@@ -104,8 +104,7 @@ public class Dispenser {
         }
 
         @Override
-        public int bind(PreparedStatement statement, int first, long traceId) {
-            return first;
+        public void bind(PreparedStatement statement, int first, long traceId) {
         }
 
         @Override
@@ -117,8 +116,8 @@ public class Dispenser {
     /**
      * {@link #next} for a member of the queue (anyone else: 404, as if the queue did not exist), the membership read
      * in the transaction's first statement with the queue's state, the reviewer's live lease and their advisory
-     * lock, and the item read with its lease ({@link ItemRead}): three statements and a commit per new item (docs/performance.md,
-     * "Fifth pass" and "Sixth pass").
+     * lock, and the item read with its lease ({@link ItemRead}): three statements and a commit per new item
+     * (docs/performance.md, "Fifth pass" and "Sixth pass").
      */
     @Transactional
     public <T> Dispensed<T> nextForMember(long queueId, String username, String reviewer, ItemRead<T> read) {

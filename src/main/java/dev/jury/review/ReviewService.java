@@ -131,12 +131,11 @@ public class ReviewService implements QueueDirectory {
         }
 
         @Override
-        public int bind(PreparedStatement statement, int first, long traceId) throws SQLException {
+        public void bind(PreparedStatement statement, int first, long traceId) throws SQLException {
             statement.setString(first, reviewer);
             statement.setLong(first + 1, queueId);
             statement.setBoolean(first + 2, withChunks);
             statement.setLong(first + 3, traceId);
-            return first + 4;
         }
 
         @Override
