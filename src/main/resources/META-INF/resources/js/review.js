@@ -159,7 +159,107 @@
   document.addEventListener('htmx:afterSettle', function () {
     if (swappingItem) {
       swappingItem = false;
+      restoreDraft();
       focusItem();
+    }
+  });
+
+  // A label not yet sent survives a reload, a lost connection or a round through the sign-in page: the level picked
+  // and the rationale typed are kept in this tab's sessionStorage, per lease, until the server has taken the submit.
+  // Only the live item's form keeps a draft (an edit starts from the stored label). Values are set as properties,
+  // never parsed as markup.
+  var DRAFT_PREFIX = 'jury.review.draft.';
+
+  function liveForm() {
+    var form = document.getElementById('label-form');
+    if (!form || !form.querySelector('input[name="token"]')) {
+      return null;
+    }
+    return form;
+  }
+
+  function draftKey(form) {
+    var lease = form.querySelector('input[name="lease"]');
+    return lease ? DRAFT_PREFIX + lease.value : null;
+  }
+
+  function checkedLevel(form) {
+    var checked = form.querySelector('input[name="value"]:checked');
+    return checked ? checked.value : '';
+  }
+
+  function saveDraft() {
+    var form = liveForm();
+    var key = form && draftKey(form);
+    if (!key) {
+      return;
+    }
+    var rationale = form.querySelector('textarea[name="rationale"]');
+    var draft = { value: checkedLevel(form), rationale: rationale ? rationale.value : '' };
+    try {
+      if (draft.value || draft.rationale) {
+        window.sessionStorage.setItem(key, JSON.stringify(draft));
+      } else {
+        window.sessionStorage.removeItem(key);
+      }
+    } catch (e) {
+      // storage full or disabled: the page works as before, without drafts
+    }
+  }
+
+  function restoreDraft() {
+    var form = liveForm();
+    var key = form && draftKey(form);
+    var rationale = form && form.querySelector('textarea[name="rationale"]');
+    if (!key || checkedLevel(form) || (rationale && rationale.value)) {
+      return; // nothing to restore into: the server already shows what was typed (422/409)
+    }
+    var draft;
+    try {
+      draft = JSON.parse(window.sessionStorage.getItem(key) || 'null');
+    } catch (e) {
+      return;
+    }
+    if (!draft) {
+      return;
+    }
+    var radios = form.querySelectorAll('input[name="value"]');
+    for (var i = 0; i < radios.length; i++) {
+      radios[i].checked = radios[i].value === draft.value;
+    }
+    if (rationale && typeof draft.rationale === 'string') {
+      rationale.value = draft.rationale;
+    }
+    var note = document.createElement('p');
+    note.className = 'help draft-restored';
+    note.setAttribute('role', 'status');
+    note.textContent = 'Restored the label you had not sent yet.';
+    form.insertBefore(note, form.firstChild);
+  }
+
+  document.addEventListener('input', function (event) {
+    if (event.target && event.target.form && event.target.form.id === 'label-form') {
+      saveDraft();
+    }
+  });
+  document.addEventListener('change', function (event) {
+    if (event.target && event.target.form && event.target.form.id === 'label-form') {
+      saveDraft();
+    }
+  });
+
+  // The draft goes once the server has stored the label (it answers with the next item).
+  document.addEventListener('htmx:afterRequest', function (event) {
+    var form = event.detail.elt;
+    if (form && form.id === 'label-form' && event.detail.successful && event.detail.xhr.status === 200) {
+      var key = draftKey(form);
+      try {
+        if (key) {
+          window.sessionStorage.removeItem(key);
+        }
+      } catch (e) {
+        // nothing kept, nothing to remove
+      }
     }
   });
 
@@ -169,6 +269,7 @@
       button.hidden = false;
       button.addEventListener('click', toggleHelp);
     }
+    restoreDraft();
     focusItem();
   });
 })();

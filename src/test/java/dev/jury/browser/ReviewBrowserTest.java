@@ -103,6 +103,43 @@ class ReviewBrowserTest {
         }
     }
 
+    /** What a reviewer picked and typed survives a reload (or a sign-in round) until the server took the label. */
+    @Test
+    void anUnsentLabelSurvivesAReload() throws Exception {
+        String experiment = fixtures.experiment();
+        fixtures.traces(experiment, 4, 4);
+        long queue = ((Number) given().auth().oauth2(Tokens.forUser("admin")).contentType(ContentType.JSON)
+                .body(Map.of("name", "draft pass", "judge", "correct", "size", 8, "reviewers_per_item", 1,
+                        "members", List.of("alice"), "seed", 12))
+                .post("/api/v1/experiments/" + experiment + "/queues")
+                .then().statusCode(201).extract().path("id")).longValue();
+
+        try (var alice = new Browser()) {
+            alice.openAs(root + "review/" + queue, "alice");
+            WebDriver driver = alice.driver();
+            waitForLabels(alice, 0);
+            waitForFocusOnALevel(alice);
+            new Actions(driver).sendKeys("2").sendKeys(Keys.TAB).sendKeys("half <b>typed</b>").perform();
+
+            driver.navigate().refresh();
+            alice.waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".draft-restored")));
+            assertTrue(driver.findElement(By.id("level-1")).isSelected(), "the picked level is back");
+            assertEquals("half <b>typed</b>", driver.findElement(By.id("rationale")).getAttribute("value"));
+
+            new Actions(driver).click(driver.findElement(By.id("rationale"))).keyDown(Keys.CONTROL)
+                    .sendKeys(Keys.ENTER).keyUp(Keys.CONTROL).perform();
+            waitForLabels(alice, 1);
+            driver.navigate().refresh();
+            waitForLabels(alice, 1);
+            waitForFocusOnALevel(alice);
+            assertEquals("", driver.findElement(By.id("rationale")).getAttribute("value"), "no draft on the next item");
+            assertTrue(driver.findElements(By.cssSelector(".draft-restored")).isEmpty());
+        }
+        assertEquals("half <b>typed</b>", fixtures.text(
+                "SELECT rationale FROM assessment WHERE queue_id = ?", queue));
+        assertEquals("no", fixtures.text("SELECT value FROM assessment WHERE queue_id = ?", queue));
+    }
+
     private static void waitForLabels(Browser browser, int labels) {
         browser.waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".count-mine"),
                 labels + " / 8"));
