@@ -15,6 +15,7 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.net.URL;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 
@@ -37,13 +38,7 @@ class ReviewBrowserTest {
 
     @Test
     void reviewerLabelsWithTheKeyboardAndTheAdminSeesIt() throws Exception {
-        String experiment = fixtures.experiment();
-        fixtures.traces(experiment, 4, 4);
-        long queue = ((Number) given().auth().oauth2(Tokens.forUser("admin")).contentType(ContentType.JSON)
-                .body(Map.of("name", "keyboard pass", "judge", "correct", "size", 8, "reviewers_per_item", 1,
-                        "members", List.of("alice"), "seed", 11))
-                .post("/api/v1/experiments/" + experiment + "/queues")
-                .then().statusCode(201).extract().path("id")).longValue();
+        long queue = aliceQueue("keyboard pass", 11);
 
         try (var alice = new Browser()) {
             alice.openAs(root + "review/" + queue, "alice");
@@ -106,13 +101,7 @@ class ReviewBrowserTest {
     /** What a reviewer picked and typed survives a reload (or a sign-in round) until the server took the label. */
     @Test
     void anUnsentLabelSurvivesAReload() throws Exception {
-        String experiment = fixtures.experiment();
-        fixtures.traces(experiment, 4, 4);
-        long queue = ((Number) given().auth().oauth2(Tokens.forUser("admin")).contentType(ContentType.JSON)
-                .body(Map.of("name", "draft pass", "judge", "correct", "size", 8, "reviewers_per_item", 1,
-                        "members", List.of("alice"), "seed", 12))
-                .post("/api/v1/experiments/" + experiment + "/queues")
-                .then().statusCode(201).extract().path("id")).longValue();
+        long queue = aliceQueue("draft pass", 12);
 
         try (var alice = new Browser()) {
             alice.openAs(root + "review/" + queue, "alice");
@@ -138,6 +127,17 @@ class ReviewBrowserTest {
         assertEquals("half <b>typed</b>", fixtures.text(
                 "SELECT rationale FROM assessment WHERE queue_id = ?", queue));
         assertEquals("no", fixtures.text("SELECT value FROM assessment WHERE queue_id = ?", queue));
+    }
+
+    /** A queue of 8 items over 8 fresh traces with alice its only member, one reviewer per item. */
+    private long aliceQueue(String name, int seed) throws SQLException {
+        String experiment = fixtures.experiment();
+        fixtures.traces(experiment, 4, 4);
+        return ((Number) given().auth().oauth2(Tokens.forUser("admin")).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "judge", "correct", "size", 8, "reviewers_per_item", 1,
+                        "members", List.of("alice"), "seed", seed))
+                .post("/api/v1/experiments/" + experiment + "/queues")
+                .then().statusCode(201).extract().path("id")).longValue();
     }
 
     private static void waitForLabels(Browser browser, int labels) {
