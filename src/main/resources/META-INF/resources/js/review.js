@@ -237,16 +237,14 @@
     form.insertBefore(note, form.firstChild);
   }
 
-  document.addEventListener('input', function (event) {
+  // typing fires 'input'; picking a level fires 'change' (and 'input' only in some browsers)
+  function saveDraftOnEdit(event) {
     if (event.target && event.target.form && event.target.form.id === 'label-form') {
       saveDraft();
     }
-  });
-  document.addEventListener('change', function (event) {
-    if (event.target && event.target.form && event.target.form.id === 'label-form') {
-      saveDraft();
-    }
-  });
+  }
+  document.addEventListener('input', saveDraftOnEdit);
+  document.addEventListener('change', saveDraftOnEdit);
 
   // The draft goes once the server has stored the label (it answers with the next item).
   document.addEventListener('htmx:afterRequest', function (event) {
