@@ -51,6 +51,16 @@ public class Dispenser {
 
     private static final int MAX_CANDIDATES_PER_CALL = 16;
 
+    /**
+     * How long {@link #dispense} waits, one pause per round, for an item that has room for the reviewer but that
+     * {@code SKIP LOCKED} passed over because another transaction holds its row for the moment — a submit on it or
+     * another reviewer's dispense, each a few milliseconds. Without the wait the reviewer would be told "nothing left"
+     * while a slot is open (it showed as a lost slot in DispenserTest's race). Bounded, and never a blocking lock
+     * wait: this transaction already holds the reviewer's advisory lock and the rows of any full item it rejected,
+     * so waiting on a lock could close a cycle with a competitor doing the same.
+     */
+    private static final long[] LOCKED_ITEM_WAITS_MS = {2, 5, 10, 20, 40, 80};
+
     @Inject
     AgroalDataSource dataSource;
 
@@ -146,6 +156,7 @@ public class Dispenser {
         }
         Polarity preferred = preferredPolarity(queue);
         List<Long> rejected = new ArrayList<>();
+        int waits = 0;
         for (int attempt = 0; attempt < MAX_CANDIDATES_PER_CALL; attempt++) {
             Optional<long[]> candidate = preferred == null ? Optional.empty()
                     : candidate(c, queue, reviewer, preferred, rejected);
@@ -156,7 +167,15 @@ public class Dispenser {
                 // Nothing left, or the reviewer's other tab leased an item while this call waited for the lock
                 // (the live lease in openQueue's snapshot predates the lock; the candidate query's does not).
                 Optional<Offer> live = liveLease(c, queue.id(), reviewer);
-                return live.isEmpty() ? Optional.empty() : Optional.of(shown(c, live.get(), read));
+                if (live.isPresent()) {
+                    return Optional.of(shown(c, live.get(), read));
+                }
+                if (waits < LOCKED_ITEM_WAITS_MS.length && lockedCandidateExists(c, queue, reviewer, rejected)) {
+                    pause(LOCKED_ITEM_WAITS_MS[waits++]);
+                    attempt--; // a wait is not a rejected candidate
+                    continue;
+                }
+                return Optional.empty();
             }
             long itemId = candidate.get()[0];
             Optional<Handed<T>> handed = leaseIfRoom(c, queue, itemId, candidate.get()[1], reviewer, read);
@@ -547,6 +566,11 @@ public class Dispenser {
      */
     private static Optional<long[]> candidate(Connection c, QueueState queue, String reviewer, Polarity polarity,
                                               List<Long> rejected) throws SQLException {
+        return scan(c, queue, reviewer, polarity, rejected, true);
+    }
+
+    private static Optional<long[]> scan(Connection c, QueueState queue, String reviewer, Polarity polarity,
+                                         List<Long> rejected, boolean lock) throws SQLException {
         String sql = """
                 SELECT i.id, i.trace_id FROM queue_item i
                  WHERE i.queue_id = ? AND NOT i.is_full AND i.completed < ?
@@ -561,7 +585,7 @@ public class Dispenser {
                                       AND o.status = 'LEASED' AND o.expires_at > now())
                  ORDER BY i.priority DESC
                  LIMIT 1
-                 FOR UPDATE OF i SKIP LOCKED""".formatted(polarity == null ? "" : "AND i.predicted = ?");
+                 %s""".formatted(polarity == null ? "" : "AND i.predicted = ?", lock ? "FOR UPDATE OF i SKIP LOCKED" : "");
         try (PreparedStatement select = c.prepareStatement(sql)) {
             int p = 1;
             select.setLong(p++, queue.id());
@@ -578,6 +602,24 @@ public class Dispenser {
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? Optional.of(new long[]{rs.getLong(1), rs.getLong(2)}) : Optional.empty();
             }
+        }
+    }
+
+    /**
+     * Whether the candidate query, ignoring row locks, finds an item for the reviewer: when the locking scan found
+     * none, something it would take is only held for the moment by another transaction. Reads without locking.
+     */
+    private static boolean lockedCandidateExists(Connection c, QueueState queue, String reviewer, List<Long> rejected)
+            throws SQLException {
+        return scan(c, queue, reviewer, null, rejected, false).isPresent();
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for a locked queue item", e);
         }
     }
 
