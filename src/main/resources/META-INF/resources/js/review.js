@@ -165,7 +165,7 @@
   });
 
   // A label not yet sent survives a reload, a lost connection or a round through the sign-in page: the level picked
-  // and the rationale typed are kept in this tab's sessionStorage, per lease, until the server has taken the submit.
+  // (or, on a per-chunk item, the chunks ticked) and the rationale typed are kept in this tab's sessionStorage, per lease, until the server has taken the submit.
   // Only the live item's form keeps a draft (an edit starts from the stored label). Values are set as properties,
   // never parsed as markup.
   var DRAFT_PREFIX = 'jury.review.draft.';
@@ -188,6 +188,15 @@
     return checked ? checked.value : '';
   }
 
+  function tickedChunks(form) {
+    var ticked = form.querySelectorAll('input[name="relevant"]:checked');
+    var values = [];
+    for (var i = 0; i < ticked.length; i++) {
+      values.push(ticked[i].value);
+    }
+    return values;
+  }
+
   function saveDraft() {
     var form = liveForm();
     var key = form && draftKey(form);
@@ -195,9 +204,9 @@
       return;
     }
     var rationale = form.querySelector('textarea[name="rationale"]');
-    var draft = { value: checkedLevel(form), rationale: rationale ? rationale.value : '' };
+    var draft = { value: checkedLevel(form), relevant: tickedChunks(form), rationale: rationale ? rationale.value : '' };
     try {
-      if (draft.value || draft.rationale) {
+      if (draft.value || draft.relevant.length || draft.rationale) {
         window.sessionStorage.setItem(key, JSON.stringify(draft));
       } else {
         window.sessionStorage.removeItem(key);
@@ -211,7 +220,7 @@
     var form = liveForm();
     var key = form && draftKey(form);
     var rationale = form && form.querySelector('textarea[name="rationale"]');
-    if (!key || checkedLevel(form) || (rationale && rationale.value)) {
+    if (!key || checkedLevel(form) || tickedChunks(form).length || (rationale && rationale.value)) {
       return; // nothing to restore into: the server already shows what was typed (422/409)
     }
     var draft;
@@ -226,6 +235,11 @@
     var radios = form.querySelectorAll('input[name="value"]');
     for (var i = 0; i < radios.length; i++) {
       radios[i].checked = radios[i].value === draft.value;
+    }
+    var relevant = Array.isArray(draft.relevant) ? draft.relevant : [];
+    var chunks = form.querySelectorAll('input[name="relevant"]');
+    for (var j = 0; j < chunks.length; j++) {
+      chunks[j].checked = relevant.indexOf(chunks[j].value) >= 0;
     }
     if (rationale && typeof draft.rationale === 'string') {
       rationale.value = draft.rationale;

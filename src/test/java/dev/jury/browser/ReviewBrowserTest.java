@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -21,6 +22,7 @@ import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -127,6 +129,40 @@ class ReviewBrowserTest {
         assertEquals("half <b>typed</b>", fixtures.text(
                 "SELECT rationale FROM assessment WHERE queue_id = ?", queue));
         assertEquals("no", fixtures.text("SELECT value FROM assessment WHERE queue_id = ?", queue));
+    }
+
+    /** On an item labelled chunk by chunk, the ticked chunks are part of the unsent label that a reload keeps. */
+    @Test
+    void theTickedChunksOfAnUnsentLabelSurviveAReload() throws Exception {
+        long queue = fixtures.perChunkQueue(List.of("alice")).id;
+
+        try (var alice = new Browser()) {
+            alice.openAs(root + "review/" + queue, "alice");
+            WebDriver driver = alice.driver();
+            alice.waitFor().until(ExpectedConditions.presenceOfElementLocated(By.name("chunk_count")));
+            List<WebElement> chunks = driver.findElements(By.name("relevant"));
+            assertEquals(3, chunks.size());
+            chunks.get(0).click();
+            chunks.get(2).click();
+            driver.findElement(By.id("rationale")).sendKeys("b is off topic");
+
+            driver.navigate().refresh();
+            alice.waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".draft-restored")));
+            chunks = driver.findElements(By.name("relevant"));
+            assertTrue(chunks.get(0).isSelected(), "chunk 1 is ticked again");
+            assertFalse(chunks.get(1).isSelected(), "chunk 2 stays unticked");
+            assertTrue(chunks.get(2).isSelected(), "chunk 3 is ticked again");
+            assertEquals("b is off topic", driver.findElement(By.id("rationale")).getAttribute("value"));
+
+            driver.findElement(By.id("submit-label")).click();
+            alice.waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".count-mine"),
+                    "1 / 2"));
+        }
+        assertEquals("yes", fixtures.text("SELECT value FROM assessment WHERE queue_id = ? AND source_type = 'HUMAN'",
+                queue), "two of three chunks relevant, as restored");
+        assertEquals("[\"yes\", \"no\", \"yes\"]", fixtures.text("""
+                SELECT jsonb_path_query_array(metadata, '$.chunks[*].value')::text FROM assessment
+                 WHERE queue_id = ? AND source_type = 'HUMAN'""", queue));
     }
 
     /** A queue of 8 items over 8 fresh traces with alice its only member, one reviewer per item. */

@@ -1,8 +1,5 @@
 package dev.jury.review;
 
-import dev.jury.experiments.ExperimentService;
-import dev.jury.judges.JudgeService;
-import dev.jury.judges.templates.TemplateParams;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.response.Response;
@@ -11,8 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -31,54 +26,9 @@ class ChunkReviewTest {
     @Inject
     ReviewFixtures fixtures;
 
-    @Inject
-    ExperimentService experiments;
-
-    @Inject
-    JudgeService judges;
-
-    @Inject
-    QueueService queues;
-
-    @Inject
-    io.agroal.api.AgroalDataSource dataSource;
-
-    private ReviewQueue perChunkQueue() throws SQLException {
-        String experiment = "chunks-" + UUID.randomUUID().toString().substring(0, 8);
-        experiments.create(experiment, "per-chunk review", "admin");
-        judges.createFromTemplate(experiment, "chunk_relevance", null, null, "openai-compatible:/chunky", Map.of(),
-                TemplateParams.none(), "admin");
-        String outputs = """
-                {"answer": "Paris.", "retrieved_context": [
-                  {"content": "chunk-a Paris is the capital of France.", "doc_uri": "wiki/paris"},
-                  {"content": "chunk-b Bananas are <b>yellow</b>."},
-                  {"content": "chunk-c France's capital city is Paris."}]}""";
-        try (var c = dataSourceConnection()) {
-            for (String verdict : List.of("no", "yes")) {
-                try (var s = c.prepareStatement("""
-                        WITH t AS (INSERT INTO trace (experiment_id, inputs, outputs)
-                                   SELECT id, '{"question": "capital of France?"}', ?::jsonb FROM experiment
-                                    WHERE name = ? RETURNING id)
-                        INSERT INTO assessment (trace_id, name, value, rationale, source_type, source_id)
-                        SELECT t.id, 'chunk_relevance', ?, 'judge', 'LLM_JUDGE', 'judge:chunk_relevance@v1' FROM t""")) {
-                    s.setString(1, outputs);
-                    s.setString(2, experiment);
-                    s.setString(3, verdict);
-                    s.executeUpdate();
-                }
-            }
-        }
-        return queues.create(experiment, new QueueService.CreateQueue("q-chunks", "chunk_relevance", 2, 1, 0.0,
-                true, List.of("alice"), 7L, false, null, null, null), "admin");
-    }
-
-    private java.sql.Connection dataSourceConnection() throws SQLException {
-        return dataSource.getConnection();
-    }
-
     @Test
     void theReviewPageAsksPerChunkAndStoresTheChunksAndPrecisionLikeTheJudge() throws SQLException {
-        ReviewQueue queue = perChunkQueue();
+        ReviewQueue queue = fixtures.perChunkQueue(List.of("alice"));
         Response page = given().get("/review/" + queue.id);
         page.then().statusCode(200)
                 .body(containsString("name=\"chunk_count\" value=\"3\""))

@@ -2,6 +2,8 @@ package dev.jury.review;
 
 import dev.jury.testenv.Db;
 import dev.jury.experiments.ExperimentService;
+import dev.jury.judges.JudgeService;
+import dev.jury.judges.templates.TemplateParams;
 import dev.jury.rubrics.RubricKind;
 import dev.jury.rubrics.RubricLevel;
 import dev.jury.rubrics.RubricService;
@@ -14,6 +16,7 @@ import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -44,6 +47,9 @@ public class ReviewFixtures {
     QueueService queues;
 
     @Inject
+    JudgeService judges;
+
+    @Inject
     AgroalDataSource dataSource;
 
     /** A new experiment with the rubric; returns its name. */
@@ -52,6 +58,39 @@ public class ReviewFixtures {
         experiments.create(name, "review page tests", "admin");
         rubrics.save(name, JUDGE, YES_NO, "admin");
         return name;
+    }
+
+    /**
+     * A queue of a per-chunk judge (the {@code chunk_relevance} template) over two traces of three retrieved chunks
+     * each (the second chunk off topic and markup-like), one reviewer per item; its members are {@code members}.
+     */
+    public ReviewQueue perChunkQueue(List<String> members) throws SQLException {
+        String experiment = "chunks-" + UUID.randomUUID().toString().substring(0, 8);
+        experiments.create(experiment, "per-chunk review", "admin");
+        judges.createFromTemplate(experiment, "chunk_relevance", null, null, "openai-compatible:/chunky", Map.of(),
+                TemplateParams.none(), "admin");
+        String outputs = """
+                {"answer": "Paris.", "retrieved_context": [
+                  {"content": "chunk-a Paris is the capital of France.", "doc_uri": "wiki/paris"},
+                  {"content": "chunk-b Bananas are <b>yellow</b>."},
+                  {"content": "chunk-c France's capital city is Paris."}]}""";
+        try (var c = dataSource.getConnection()) {
+            for (String verdict : List.of("no", "yes")) {
+                try (var s = c.prepareStatement("""
+                        WITH t AS (INSERT INTO trace (experiment_id, inputs, outputs)
+                                   SELECT id, '{"question": "capital of France?"}', ?::jsonb FROM experiment
+                                    WHERE name = ? RETURNING id)
+                        INSERT INTO assessment (trace_id, name, value, rationale, source_type, source_id)
+                        SELECT t.id, 'chunk_relevance', ?, 'judge', 'LLM_JUDGE', 'judge:chunk_relevance@v1' FROM t""")) {
+                    s.setString(1, outputs);
+                    s.setString(2, experiment);
+                    s.setString(3, verdict);
+                    s.executeUpdate();
+                }
+            }
+        }
+        return queues.create(experiment, new QueueService.CreateQueue("q-chunks", "chunk_relevance", 2, 1, 0.0,
+                true, members, 7L, false, null, null, null), "admin");
     }
 
     /** Traces with the given outputs, each with a judge verdict ({@code no} for the first {@code negatives}). */
