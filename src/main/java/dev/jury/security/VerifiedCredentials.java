@@ -90,12 +90,20 @@ public final class VerifiedCredentials<V> {
         }
     }
 
-    static String hash(String credential) {
+    /**
+     * One SHA-256 per thread: {@code MessageDigest.getInstance} looks the algorithm up among the security providers on
+     * every call, which cost more than hashing a session cookie (docs/performance.md, "Seventh pass"). {@code digest}
+     * resets the instance, and a thread hashes one credential at a time.
+     */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(credential.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
+    });
+
+    static String hash(String credential) {
+        return HexFormat.of().formatHex(SHA_256.get().digest(credential.getBytes(StandardCharsets.UTF_8)));
     }
 }
