@@ -129,7 +129,7 @@ public class ReviewResource {
     static class Templates {
         static native TemplateInstance review(ReviewView view);
 
-        static native TemplateInstance review$item(ReviewView view);
+        static native TemplateInstance item(ReviewView view);
     }
 
     /** The reviewer's live item (a reload returns the same lease), or the "nothing left" state. */
@@ -301,7 +301,7 @@ public class ReviewResource {
 
     /** One handler, two answers: the item region for htmx (with the notice out of band), else the whole page. */
     private static Response answer(int status, ReviewView view, HttpHeaders headers, String pushUrl) {
-        return Htmx.page(headers, () -> Templates.review(view), () -> Templates.review$item(view.withOob()))
+        return Htmx.page(headers, () -> Templates.review(view), () -> Templates.item(view.withOob()))
                 .status(status).pushUrl(pushUrl).build();
     }
 
