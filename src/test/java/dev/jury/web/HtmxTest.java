@@ -22,15 +22,16 @@ class HtmxTest {
     private static final HttpHeaders PLAIN = headers(Map.of());
     private static final HttpHeaders HTMX = headers(Map.of("HX-Request", "true"));
 
-    private final TemplateInstance page = template();
-    private final TemplateInstance fragment = template();
+    private final TemplateInstance page = template("<main>the page</main>");
+    private final TemplateInstance fragment = template("<div>the fragment</div>");
 
     @Test
     void plainRequestGetsThePageAndVaryButNoHtmxHeaders() {
         Response response = Htmx.page(PLAIN, () -> page, () -> fragment).pushUrl("/somewhere").trigger("labelSaved")
                 .build();
 
-        assertSame(page, response.getEntity());
+        assertEquals("<main>the page</main>", response.getEntity(), "rendered here, not by the template filter");
+        assertEquals("text/html;charset=UTF-8", response.getHeaderString("Content-Type"));
         assertEquals(200, response.getStatus());
         assertEquals("HX-Request", response.getHeaderString("Vary"));
         assertNull(response.getHeaderString("HX-Push-Url"));
@@ -42,7 +43,7 @@ class HtmxTest {
         Response response = Htmx.page(HTMX, () -> page, () -> fragment).status(409).pushUrl("/somewhere")
                 .trigger("labelSaved").build();
 
-        assertSame(fragment, response.getEntity());
+        assertEquals("<div>the fragment</div>", response.getEntity());
         assertEquals(409, response.getStatus());
         assertEquals("HX-Request", response.getHeaderString("Vary"));
         assertEquals("/somewhere", response.getHeaderString("HX-Push-Url"));
@@ -131,10 +132,11 @@ class HtmxTest {
                 });
     }
 
-    /** A stand-in template instance: the tests only check which one is the entity, never render it. */
-    private static TemplateInstance template() {
+    /** A stand-in template instance that renders to {@code markup} and answers nothing else. */
+    private static TemplateInstance template(String markup) {
         return (TemplateInstance) Proxy.newProxyInstance(HtmxTest.class.getClassLoader(),
                 new Class<?>[]{TemplateInstance.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "render" -> markup;
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     case "toString" -> "template";
