@@ -103,8 +103,9 @@ public final class Htmx {
         /**
          * The answer, its template rendered here on the request's own thread. Handed to RESTEasy as a template
          * instance it would be rendered asynchronously by Quarkus' template filter, which captures the request's
-         * contexts (CDI, transaction, security) for that: 5 – 8 % of the htmx reviewer loop's CPU for no use, as every
-         * page and fragment here is rendered from values already read (docs/performance.md, "Seventh pass").
+         * contexts (CDI, transaction, security) for that — the largest self-time frame in a profile of the htmx
+         * reviewer loop — for no use: every page and fragment here is rendered from values already read, on a worker
+         * thread that may block (docs/performance.md, "Seventh pass").
          */
         public Response build() {
             var response = Response.status(status).entity(entity.render()).type(HTML)
