@@ -165,8 +165,9 @@ public class Dispenser {
             }
             if (candidate.isEmpty()) {
                 // Nothing left, or the reviewer's other tab leased an item while this call waited for the lock
-                // (the live lease in openQueue's snapshot predates the lock; the candidate query's does not).
-                Optional<Offer> live = liveLease(c, queue.id(), reviewer);
+                // (the live lease in openQueue's snapshot predates the lock; the candidate query's does not). Once
+                // is enough: holding the lock, no new lease of theirs can appear during the waits below.
+                Optional<Offer> live = waits == 0 ? liveLease(c, queue.id(), reviewer) : Optional.empty();
                 if (live.isPresent()) {
                     return Optional.of(shown(c, live.get(), read));
                 }

@@ -165,9 +165,9 @@
   });
 
   // A label not yet sent survives a reload, a lost connection or a round through the sign-in page: the level picked
-  // (or, on a per-chunk item, the chunks ticked) and the rationale typed are kept in this tab's sessionStorage, per lease, until the server has taken the submit.
-  // Only the live item's form keeps a draft (an edit starts from the stored label). Values are set as properties,
-  // never parsed as markup.
+  // (or, on a per-chunk item, the chunks ticked) and the rationale typed are kept in this tab's sessionStorage, per
+  // lease, until the server has taken the submit. Only the live item's form keeps a draft (an edit starts from the
+  // stored label). Values are set as properties, never parsed as markup.
   var DRAFT_PREFIX = 'jury.review.draft.';
 
   function liveForm() {
