@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -54,6 +55,9 @@ public class LlmClient {
 
     @Inject
     EmbeddingService embeddings;
+
+    @Inject
+    Vertx vertx;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private EmbeddedJudge embeddedJudge;
@@ -366,7 +370,7 @@ public class LlmClient {
     private ProviderClient clientFor(Provider provider) {
         return clients.computeIfAbsent(provider, p -> new ProviderClient(p, providers.configOf(p),
                 new CircuitBreaker(config.circuit().failureThreshold(), config.circuit().openDuration(),
-                        System::nanoTime)));
+                        System::nanoTime), vertx));
     }
 
     private static long elapsedMillis(long startedNanos) {

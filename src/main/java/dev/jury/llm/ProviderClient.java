@@ -17,6 +17,8 @@ import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
 import dev.langchain4j.model.output.TokenUsage;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 import java.net.ConnectException;
 import java.nio.channels.UnresolvedAddressException;
@@ -74,7 +76,7 @@ final class ProviderClient {
     /** Models seen to refuse response_format, so later calls skip the doomed first attempt. */
     private final Set<String> schemaRefusers = ConcurrentHashMap.newKeySet();
 
-    ProviderClient(Provider provider, LlmConfig.ProviderConfig config, CircuitBreaker circuit) {
+    ProviderClient(Provider provider, LlmConfig.ProviderConfig config, CircuitBreaker circuit, Vertx vertx) {
         this.provider = provider;
         this.baseUrl = config.baseUrl().orElse(provider.defaultBaseUrl);
         this.apiKey = config.apiKey().orElse(null);
@@ -82,7 +84,7 @@ final class ProviderClient {
         this.maxRetries = Math.max(0, config.maxRetries());
         this.slots = new Semaphore(Math.max(1, config.maxConcurrency()), true);
         this.circuit = circuit;
-        var http = new ProviderHttpClient.Builder();
+        var http = new ProviderHttpClient.Builder(vertx, config.maxConcurrency());
         if (provider == Provider.ANTHROPIC) {
             this.model = AnthropicChatModel.builder()
                     .httpClientBuilder(http)
@@ -126,6 +128,10 @@ final class ProviderClient {
         } catch (RuntimeException e) {
             throw new AttemptFailure(LlmException.Kind.BAD_REQUEST, 0, Optional.empty(), false,
                     "the request cannot be sent: " + redact(e.getMessage()));
+        }
+        if (Context.isOnEventLoopThread()) {
+            // The answer arrives on an event loop (ProviderHttpClient); waiting for it on one could wait forever.
+            throw new IllegalStateException("a provider call blocks and must not run on an event loop thread");
         }
         dev.langchain4j.model.chat.response.ChatResponse response;
         try {

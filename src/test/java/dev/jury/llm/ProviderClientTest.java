@@ -8,9 +8,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.vertx.core.Vertx;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -32,16 +36,20 @@ class ProviderClientTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static WireMockServer wireMock;
+    private static Vertx vertx;
 
     @BeforeAll
     static void start() {
-        wireMock = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        wireMock = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
+                .dynamicHttpsPort());
         wireMock.start();
+        vertx = Vertx.vertx();
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         wireMock.stop();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @BeforeEach
@@ -50,6 +58,10 @@ class ProviderClientTest {
     }
 
     private static LlmConfig.ProviderConfig settings(String baseUrl, String key) {
+        return settings(baseUrl, key, Duration.ofSeconds(5));
+    }
+
+    private static LlmConfig.ProviderConfig settings(String baseUrl, String key, Duration timeout) {
         return new LlmConfig.ProviderConfig() {
             public Optional<String> baseUrl() {
                 return Optional.of(baseUrl);
@@ -60,7 +72,7 @@ class ProviderClientTest {
             }
 
             public Duration timeout() {
-                return Duration.ofSeconds(5);
+                return timeout;
             }
 
             public int maxConcurrency() {
@@ -74,8 +86,12 @@ class ProviderClientTest {
     }
 
     private static ProviderClient client(Provider provider, String baseUrl, String key) {
-        return new ProviderClient(provider, settings(baseUrl, key),
-                new CircuitBreaker(10, Duration.ofSeconds(30), System::nanoTime));
+        return client(provider, settings(baseUrl, key));
+    }
+
+    private static ProviderClient client(Provider provider, LlmConfig.ProviderConfig settings) {
+        return new ProviderClient(provider, settings, new CircuitBreaker(10, Duration.ofSeconds(30), System::nanoTime),
+                vertx);
     }
 
     private static ChatRequest request(String model) {
@@ -168,5 +184,60 @@ class ProviderClientTest {
         assertFalse(said.contains("zyxwvu987654"), said);
         assertTrue(said.startsWith("Incorrect API key provided: [redacted]."), said);
         assertEquals("plain text body", openai.providerMessage("  plain\n text   body "));
+    }
+
+    @Test
+    void anAnswerTooLateIsATimeoutAndFreesItsConnection() throws Exception {
+        // The body trickles in (a chunk every 100 ms for 5 s), so the connection is never idle for the 300 ms
+        // timeout and only the attempt's own deadline ends the wait. maxConcurrency is 2, so the pool has two
+        // connections: if a timed-out exchange kept its connection, the third call would wait for the trickle.
+        wireMock.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withBody(LlmClientTest.completion("late", 4, 1)).withChunkedDribbleDelay(50, 5_000)));
+        var slow = client(Provider.OPENAI_COMPATIBLE,
+                settings("http://127.0.0.1:" + wireMock.port() + "/v1", null, Duration.ofMillis(300)));
+
+        for (int i = 0; i < 2; i++) {
+            var late = assertThrows(ProviderClient.AttemptFailure.class,
+                    () -> slow.attempt("m", request("openai-compatible:/m"), false));
+            assertEquals(LlmException.Kind.TIMEOUT, late.kind);
+            assertEquals("no answer within 300 ms", late.getMessage());
+        }
+        wireMock.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withBody(LlmClientTest.completion("now", 4, 1))));
+        assertEquals("now", slow.attempt("m", request("openai-compatible:/m"), false).text(),
+                "answered on a fresh connection, not after the abandoned ones' trickle");
+    }
+
+    @Test
+    void aCertificateThatProvesNothingIsRefused() {
+        // WireMock's HTTPS port presents a self-signed certificate, not issued for localhost: the call must not go
+        // through (it does with the client's TLS checks switched off — tried).
+        wireMock.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withBody(LlmClientTest.completion("ok", 4, 1))));
+        var untrusted = client(Provider.OPENAI_COMPATIBLE, "https://localhost:" + wireMock.httpsPort() + "/v1", "sk-x");
+
+        var refused = assertThrows(ProviderClient.AttemptFailure.class,
+                () -> untrusted.attempt("m", request("openai-compatible:/m"), false));
+
+        assertEquals(LlmException.Kind.SERVER_ERROR, refused.kind, refused.getMessage());
+        assertTrue(refused.getMessage().startsWith("the connection to https://localhost:"), refused.getMessage());
+        assertEquals(0, wireMock.getAllServeEvents().size(), "nothing reached the server: " + refused.getMessage());
+    }
+
+    @Test
+    void aProviderCallOnAnEventLoopIsRefusedInsteadOfWaitingForever() throws Exception {
+        var vllm = client(Provider.OPENAI_COMPATIBLE, "http://127.0.0.1:" + wireMock.port() + "/v1", null);
+        var outcome = new CompletableFuture<Throwable>();
+        vertx.runOnContext(ignored -> {
+            try {
+                vllm.attempt("m", request("openai-compatible:/m"), false);
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        Throwable thrown = outcome.get(10, TimeUnit.SECONDS);
+        assertTrue(thrown instanceof IllegalStateException, String.valueOf(thrown));
+        assertEquals(0, wireMock.getAllServeEvents().size(), "nothing was sent");
     }
 }
