@@ -130,7 +130,8 @@ final class ProviderClient {
                     "the request cannot be sent: " + redact(e.getMessage()));
         }
         if (Context.isOnEventLoopThread()) {
-            // The answer arrives on an event loop (ProviderHttpClient); waiting for it on one could wait forever.
+            // A call waits up to its timeout for the answer; an event loop must never wait (and with the answer due on
+            // this very loop, as in a test sharing one Vert.x, it would wait forever).
             throw new IllegalStateException("a provider call blocks and must not run on an event loop thread");
         }
         dev.langchain4j.model.chat.response.ChatResponse response;

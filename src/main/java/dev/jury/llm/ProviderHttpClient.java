@@ -10,7 +10,9 @@ import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
 
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
@@ -84,6 +86,7 @@ final class ProviderHttpClient implements HttpClient {
     }
 
     private final io.vertx.core.http.HttpClient client;
+    private final Context context;
     private final Duration readTimeout;
 
     private ProviderHttpClient(Vertx vertx, int maxConnections, Duration connectTimeout, Duration readTimeout) {
@@ -99,6 +102,7 @@ final class ProviderHttpClient implements HttpClient {
                         .setKeepAlive(true)
                         .setName("jury-llm"),
                 new PoolOptions().setHttp1MaxSize(Math.max(1, maxConnections)));
+        this.context = vertx.getOrCreateContext();
         this.readTimeout = readTimeout;
     }
 
@@ -115,14 +119,19 @@ final class ProviderHttpClient implements HttpClient {
         request.headers().forEach((name, values) -> values.forEach(value -> options.addHeader(name, value)));
         var sent = new AtomicReference<HttpClientRequest>();
         Buffer body = request.body() == null ? null : Buffer.buffer(request.body(), "UTF-8");
-        CompletableFuture<Answer> pending = client.request(options)
+        Promise<Answer> answered = Promise.promise();
+        // The whole exchange runs on the client's own event loop context. Started from the caller's thread, the
+        // response's head and body could be handed to different threads, and a body that arrived before its
+        // handler was set was lost: the call waited for it until its deadline (seen in HostileApiBodiesTest).
+        context.runOnContext(ignored -> client.request(options)
                 .compose(outgoing -> {
                     sent.set(outgoing);
                     return body == null ? outgoing.send() : outgoing.send(body);
                 })
                 .compose(incoming -> incoming.body().map(bytes -> new Answer(incoming.statusCode(),
                         headersOf(incoming.headers()), bytes.toString(StandardCharsets.UTF_8))))
-                .toCompletionStage().toCompletableFuture();
+                .onComplete(answered));
+        CompletableFuture<Answer> pending = answered.future().toCompletionStage().toCompletableFuture();
         Answer answer;
         try {
             // The idle timeout stops a silent connection; this bounds the whole exchange, a trickling body included.

@@ -240,4 +240,26 @@ class ProviderClientTest {
         assertTrue(thrown instanceof IllegalStateException, String.valueOf(thrown));
         assertEquals(0, wireMock.getAllServeEvents().size(), "nothing was sent");
     }
+
+    @Test
+    void aCallFromAWorkerContextIsAnswered() throws Exception {
+        wireMock.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withBody(LlmClientTest.completion("ok", 4, 1))));
+        var vllm = client(Provider.OPENAI_COMPATIBLE, "http://127.0.0.1:" + wireMock.port() + "/v1", null);
+        String text = vertx.executeBlocking(() -> vllm.attempt("m", request("openai-compatible:/m"), false).text())
+                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertEquals("ok", text);
+    }
+
+    @Test
+    void aMegabytePromptAndAnOddCharacterGoThrough() throws Exception {
+        wireMock.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withBody(LlmClientTest.completion("ok", 4, 1))));
+        var vllm = client(Provider.OPENAI_COMPATIBLE, "http://127.0.0.1:" + wireMock.port() + "/v1", null);
+        var big = new ChatRequest("openai-compatible:/m", List.of(ChatMessage.system("Be a judge."),
+                ChatMessage.user("x".repeat(1024 * 1024 + 1) + "a\ud800b\u0000")), 0.0, 64, null, null, null);
+        for (int i = 0; i < 12; i++) { // more than the pool's connections
+            assertEquals("ok", vllm.attempt("m", big, false).text());
+        }
+    }
 }
