@@ -34,14 +34,20 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
 free_port() { local p; for p in $(seq 18300 18399); do port_open "$p" || { echo "$p"; return; }; done; die "no free port"; }
 
 STARTED_PIDS=()
+CGROUPS=() # cgroup directories a scenario created (judge-run-replicas), removed once their processes have ended
 cleanup() {
-  local pid
+  local pid dir
   for pid in "${STARTED_PIDS[@]}"; do
     if kill -0 "$pid" 2>/dev/null; then
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
       kill -9 "$pid" 2>/dev/null || true
     fi
+  done
+  for dir in "${CGROUPS[@]}"; do
+    [ -d "$dir" ] || continue
+    for _ in $(seq 10); do rmdir "$dir" 2>/dev/null && break; sleep 1; done
+    [ ! -d "$dir" ] || echo "warning: could not remove cgroup $dir (processes left in it: $(tr '\n' ' ' <"$dir/cgroup.procs"))" >&2
   done
 }
 trap cleanup EXIT
@@ -95,7 +101,8 @@ say "Keycloak: $KEYCLOAK_URL"
 # ---- Fake LLM (judge-run scenario): OpenAI-compatible, fixed latency, separate process on loopback -------------
 LLM_PORT="$(free_port)"
 nohup java -cp "$CLASSES" FakeLlm "$LLM_PORT" "${BENCH_FAKE_LLM_LATENCY_MS:-200}" >"$OUT/fake-llm.log" 2>&1 &
-STARTED_PIDS+=($!)
+LLM_PID=$!
+STARTED_PIDS+=("$LLM_PID")
 wait_for 30 "fake LLM" port_open "$LLM_PORT"
 JUDGE_CONCURRENCY="${BENCH_JUDGE_CONCURRENCY:-32}"
 

@@ -1,0 +1,139 @@
+# Scenario: two replicas against one on a judge run (issue 16 item 5, docs/performance.md "Two replicas against
+# one"). Each replica runs in a cgroup v1 cpu controller with a CPU quota of BENCH_REPLICA_CPU (0.4) cores, like a
+# Kubernetes CPU limit, so that it stands in for a small machine of its own and its CPU — not the fake LLM, not
+# PostgreSQL — limits the run; two capped replicas, PostgreSQL, the fake LLM and the load program fit in the 2 cores.
+#   1. the main Jury (replica a) alone, capped: BENCH_REPLICAS_WARMUPS (3) warm-up runs of
+#      BENCH_REPLICAS_WARMUP_TRACES (4000) traces, then the measured run of BENCH_REPLICAS_TRACES (20000) traces;
+#   2. a second Jury (replica b) with the same settings, capped alike, on the same database: the same warm-up runs
+#      (they warm b, which takes the run's helper jobs) and the measured run, started through a;
+#   3. (BENCH_REPLICAS_HELPERS0=1, the default) replica a again alone, restarted with jury.judges.run-helpers=0
+#      (what docs/jobs.md advises for one replica), warmed up and measured the same way, so the baseline is not
+#      handicapped by helpers on one replica.
+# Every run is split into chunks (run-chunk-size 500, the default run-helpers 3 in 1 and 2); the scenario checks
+# from judge_run_chunk that both replicas worked chunks and that every trace has exactly one current verdict.
+# Set BENCH_JUDGE_CONCURRENCY high (the all.sh row: 128, i.e. a ceiling of 640 traces/s per replica at 200 ms) so the
+# LLM is not the limit, and BENCH_APP_JAVA_OPTS to the replicas' JVM options (the row: deploy/jvm.options); the
+# scenario restarts the main Jury as replica a with -XX:ActiveProcessorCount=2 added, as it starts every replica. Without a writable cgroup (not root, cgroup v2, no cpu
+# controller) the scenario says so and writes a result with status "skipped". Afterwards the main Jury runs again
+# uncapped with the harness's settings. Sourced by bench/run.sh.
+scenario_judge_run_replicas() {
+  local cap="${BENCH_REPLICA_CPU:-0.4}" period=100000 quota root=/sys/fs/cgroup/cpu
+  local cg_a="/sys/fs/cgroup/cpu/jury-bench-$$-a" cg_b="/sys/fs/cgroup/cpu/jury-bench-$$-b"
+  local traces="${BENCH_REPLICAS_TRACES:-20000}" warm="${BENCH_REPLICAS_WARMUP_TRACES:-4000}"
+  local warmups="${BENCH_REPLICAS_WARMUPS:-3}" max="${BENCH_REPLICAS_MAX_SECONDS:-600}"
+  local port_b base_b pid_b status=0 why=""
+  quota="$(awk -v c="$cap" -v p="$period" 'BEGIN { printf "%d", c * p }')"
+  for dir in "$cg_a" "$cg_b"; do
+    if [ -z "$why" ]; then
+      if [ ! -w "$root" ]; then
+        why="no writable cgroup v1 cpu controller at $root (needs root and cgroup v1)"
+      elif ! mkdir "$dir" 2>/dev/null; then
+        why="cannot create the cgroup $dir"
+      else
+        CGROUPS+=("$dir")
+        { echo "$period" >"$dir/cpu.cfs_period_us" && echo "$quota" >"$dir/cpu.cfs_quota_us"; } 2>/dev/null \
+          || why="cannot set a CPU quota in $dir"
+        [ ! -f "$dir/cpu.cfs_burst_us" ] || echo 0 >"$dir/cpu.cfs_burst_us" 2>/dev/null || true
+      fi
+    fi
+  done
+  if [ -n "$why" ]; then
+    printf '\033[33mjudge-run-replicas: SKIPPED — %s; nothing was measured\033[0m\n' "$why" >&2
+    printf '{"scenario": "judge-run-replicas", "status": "skipped: %s", "errors": 1}\n' "$why" >"$OUT/judge-run-replicas.json"
+    replicas_cgroups_remove
+    return 0
+  fi
+  say "judge-run-replicas: each replica capped at $cap CPU ($quota/$period µs) in $cg_a, $cg_b"
+
+  # Every replica of this scenario gets -XX:ActiveProcessorCount (BENCH_REPLICA_PROCESSORS, 2): a JVM started inside
+  # a 0.4-CPU quota would count 1 processor and pick other GC and pool sizes; this way only the quota differs from
+  # the 2-core machine, and one replica is sized like two (docs/performance.md "Two replicas against one").
+  local opts="${JURY_EXTRA_OPTS:-} -XX:ActiveProcessorCount=${BENCH_REPLICA_PROCESSORS:-2}"
+  replicas_stop "$APP_PID"
+  JURY_EXTRA_OPTS="$opts" start_jury "$PORT" "$OUT/app-a.log"
+  APP_PID=$!
+  STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")
+  wait_for 120 "Jury (replica a)" http_ok "$BASE_URL/q/health/ready"
+  replicas_cap "$APP_PID" "$cg_a" || status=1
+  local llm="${LLM_PID:-0}" run=(bench_java JudgeRunReplicas run)
+  [ "$status" = 0 ] && { "${run[@]}" one "$BASE_URL" "$KEYCLOAK_URL" "$EXPERIMENT" "$traces" "$warm" "$warmups" "$max" \
+    "${PG_SERVER}${BENCH_DB}" "a=$APP_PID=$cg_a" "$llm" "$OUT/judge-run-replicas-one.json" || status=$?; }
+
+  port_b="$(free_port)"
+  while [ "$port_b" = "$LLM_PORT" ] || [ "$port_b" = "$PORT" ] || port_open "$port_b"; do port_b=$((port_b + 1)); done
+  base_b="http://127.0.0.1:$port_b"
+  if [ "$status" = 0 ]; then
+    say "judge-run-replicas: second Jury on $base_b"
+    JURY_EXTRA_OPTS="$opts" start_jury "$port_b" "$OUT/app-b.log"
+    pid_b=$!
+    STARTED_PIDS=("$pid_b" "${STARTED_PIDS[@]}")
+    wait_for 120 "second Jury" http_ok "$base_b/q/health/ready"
+    replicas_cap "$pid_b" "$cg_b" || status=1
+    [ "$status" = 0 ] && { "${run[@]}" two "$BASE_URL" "$KEYCLOAK_URL" "$EXPERIMENT" "$traces" "$warm" "$warmups" "$max" \
+      "${PG_SERVER}${BENCH_DB}" "a=$APP_PID=$cg_a,b=$pid_b=$cg_b" "$llm" "$OUT/judge-run-replicas-two.json" || status=$?; }
+    replicas_stop "$pid_b"
+  fi
+
+  if [ "$status" = 0 ] && [ "${BENCH_REPLICAS_HELPERS0:-1}" = 1 ]; then
+    say "judge-run-replicas: replica a again, alone, with jury.judges.run-helpers=0"
+    replicas_stop "$APP_PID"
+    JURY_EXTRA_OPTS="$opts -Djury.judges.run-helpers=0" start_jury "$PORT" "$OUT/app-helpers0.log"
+    APP_PID=$!
+    STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")
+    wait_for 120 "Jury (run-helpers=0)" http_ok "$BASE_URL/q/health/ready"
+    replicas_cap "$APP_PID" "$cg_a" || status=1
+    [ "$status" = 0 ] && { "${run[@]}" one-helpers0 "$BASE_URL" "$KEYCLOAK_URL" "$EXPERIMENT" "$traces" "$warm" \
+      "$warmups" "$max" "${PG_SERVER}${BENCH_DB}" "a=$APP_PID=$cg_a" "$llm" "$OUT/judge-run-replicas-one-helpers0.json" \
+      || status=$?; }
+  fi
+
+  if [ "$status" = 0 ]; then
+    bench_java JudgeRunReplicas summary "$OUT/judge-run-replicas.json" "$OUT/judge-run-replicas-one.json" \
+      "$OUT/judge-run-replicas-two.json" \
+      "$([ "${BENCH_REPLICAS_HELPERS0:-1}" = 1 ] && echo "$OUT/judge-run-replicas-one-helpers0.json")" || status=$?
+  fi
+  # the main Jury again as the harness started it (uncapped), for the scenarios after this one
+  replicas_stop "$APP_PID"
+  start_jury "$PORT" "$OUT/app.log.after-replicas"
+  APP_PID=$!
+  STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")
+  echo "$APP_PID" >"$OUT/app.pid"
+  wait_for 120 "Jury" http_ok "$BASE_URL/q/health/ready"
+  replicas_cgroups_remove
+  [ "$status" = 0 ] || printf '\033[31mjudge-run-replicas: failed (see above, logs in %s)\033[0m\n' "$OUT" >&2
+}
+
+# replicas_cap PID CGROUP: moves a whole JVM (every thread) into the cgroup and checks that all its threads are there.
+replicas_cap() {
+  local pid=$1 dir=$2 name threads outside
+  name="/${dir#/sys/fs/cgroup/cpu/}"
+  echo "$pid" >"$dir/cgroup.procs" || { echo "judge-run-replicas: cannot move $pid into $dir" >&2; return 1; }
+  threads="$(ls "/proc/$pid/task" | wc -l)"
+  outside="$( (grep -L "^[0-9]*:cpu:$name\$" /proc/"$pid"/task/*/cgroup 2>/dev/null || true) | wc -l)"
+  if [ "$outside" != 0 ]; then
+    echo "judge-run-replicas: $outside of $threads threads of $pid are not in $dir" >&2
+    return 1
+  fi
+  say "judge-run-replicas: PID $pid with all its $threads threads in $name (quota $(cat "$dir/cpu.cfs_quota_us") µs per $(cat "$dir/cpu.cfs_period_us") µs)"
+}
+
+replicas_stop() { # replicas_stop PID: stops one Jury and waits for it to end
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || return 0; sleep 1; done
+  kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 10); do kill -0 "$pid" 2>/dev/null || return 0; sleep 1; done
+}
+
+replicas_cgroups_remove() { # the scenario's cgroups, once nothing runs in them any more
+  local dir
+  for dir in /sys/fs/cgroup/cpu/jury-bench-$$-a /sys/fs/cgroup/cpu/jury-bench-$$-b; do
+    [ -d "$dir" ] || continue
+    if [ -s "$dir/cgroup.procs" ]; then
+      echo "judge-run-replicas: $dir still holds $(tr '\n' ' ' <"$dir/cgroup.procs"); left for the harness's cleanup" >&2
+    else
+      rmdir "$dir" 2>/dev/null || true
+    fi
+  done
+}
