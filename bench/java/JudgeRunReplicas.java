@@ -19,13 +19,16 @@ import java.util.regex.Pattern;
  * runs in a cgroup with a CPU quota, standing in for a small machine of its own, so the replicas' CPU — not the fake
  * LLM, not PostgreSQL — is what limits the run.
  *
- * <p>{@code run}: defines a yes/no judge on the fake LLM, ingests the warm-up runs' and the measured run's traces
- * (each with a tag of its own), runs the warm-up runs one after the other, then the measured run through
+ * <p>{@code run}: defines a yes/no judge on the fake LLM, ingests the measured run's traces, runs warm-up runs of
+ * WARMUP_TRACES traces each (a tag of their own) until the JIT has settled — at least WARMUPS, then until a run is
+ * no more than 5 % faster than the one before, at most WARMUPS + 6 —, then the measured run through
  * {@code BASE_URL}, and writes what it measured: traces/s (the job's own started → finished), the judge calls' latency
  * as Jury recorded it, per replica the chunks and traces it worked (from {@code judge_run_chunk} joined with the
  * claiming job's {@code worker_id}, which names the replica's PID), its CPU (cores used, ms per trace) and how often
  * its cgroup was throttled; PostgreSQL's, the fake LLM's and this program's CPU; and whether every trace of the run
  * has exactly one current verdict. A fresh admin token is fetched before each run (they live 5 minutes).
+ *
+ * TRACES 0: the warm-up runs only (the scenario's uncapped warm-up).
  *
  * <pre>java JudgeRunReplicas run LABEL BASE_URL KEYCLOAK_URL EXPERIMENT TRACES WARMUP_TRACES WARMUPS MAX_SECONDS
  *      JDBC_URL REPLICAS LLM_PID OUT_JSON</pre>
@@ -69,28 +72,40 @@ public class JudgeRunReplicas {
         String token = adminToken(client, keycloak);
         BenchWorld.yesNoJudge(client, token, api, judge, "openai-compatible:/bench-judge");
         String stamp = Long.toString(System.currentTimeMillis(), 36);
-        List<String> warmTags = new ArrayList<>();
-        for (int w = 0; w < warmups; w++) {
-            warmTags.add(label + "w" + w + stamp);
-            BenchWorld.taggedTraces(client, token, api, warmTags.get(w), warmupTraces);
-        }
         String tag = label + "m" + stamp;
-        BenchWorld.taggedTraces(client, token, api, tag, traces);
+        if (traces > 0) {
+            BenchWorld.taggedTraces(client, token, api, tag, traces);
+        }
 
-        for (String warmTag : warmTags) {
+        // Warm-up runs until the replicas' JIT has settled: at least WARMUPS, then until a run is no more than 5 %
+        // faster than the one before (at most WARMUPS + 6). A JVM capped at 0.4 CPU compiles slowly.
+        var warmRates = new StringBuilder();
+        double previous = 0;
+        for (int w = 0; w < warmups + 6; w++) {
             token = adminToken(client, keycloak);
-            long t0 = System.nanoTime();
-            long job = JudgeRunLoad.jobId(JudgeRunLoad.call(client, token, "POST", api + "/judges/" + judge + "/runs",
-                    "{\"tag\": \"bench=" + warmTag + "\"}", 202));
-            String status = JudgeRunLoad.awaitJob(client, token, base, job, maxSeconds);
-            System.out.printf(Locale.ROOT, "%s: warm-up run of %d traces %s in %.1f s%n", label, warmupTraces, status,
-                    (System.nanoTime() - t0) / 1e9);
+            String warmTag = label + "w" + w + stamp;
+            BenchWorld.taggedTraces(client, token, api, warmTag, warmupTraces);
+            long warmJob = JudgeRunLoad.jobId(JudgeRunLoad.call(client, token, "POST",
+                    api + "/judges/" + judge + "/runs", "{\"tag\": \"bench=" + warmTag + "\"}", 202));
+            String status = JudgeRunLoad.awaitJob(client, token, base, warmJob, maxSeconds);
+            double rate = jobRate(jdbc, warmJob);
+            System.out.printf(Locale.ROOT, "%s: warm-up run %d of %d traces %s, %.1f traces/s%n", label, w + 1,
+                    warmupTraces, status, rate);
+            warmRates.append(warmRates.length() == 0 ? "" : " ").append(round(rate, 1));
+            if (w + 1 >= warmups && previous > 0 && rate < previous * 1.05) {
+                break;
+            }
+            previous = rate;
+        }
+        if (traces == 0) {
+            return; // warm-up runs only
         }
 
         token = adminToken(client, keycloak);
         Map<String, long[]> before = new LinkedHashMap<>();
         for (Replica r : replicas) {
-            before.put(r.name(), new long[] {ticks(r.pid()), throttled(r.cgroup())[0], throttled(r.cgroup())[1]});
+            before.put(r.name(), new long[] {ticks(r.pid()), throttled(r.cgroup())[0], throttled(r.cgroup())[1],
+                    jitTicks(r.pid())});
         }
         long pg0 = ServerTimings.postgresTicks();
         long llm0 = ticks(llmPid);
@@ -102,7 +117,8 @@ public class JudgeRunReplicas {
         double wall = (System.nanoTime() - wall0) / 1e9;
         Map<String, long[]> after = new LinkedHashMap<>();
         for (Replica r : replicas) {
-            after.put(r.name(), new long[] {ticks(r.pid()), throttled(r.cgroup())[0], throttled(r.cgroup())[1]});
+            after.put(r.name(), new long[] {ticks(r.pid()), throttled(r.cgroup())[0], throttled(r.cgroup())[1],
+                    jitTicks(r.pid())});
         }
         long pg1 = ServerTimings.postgresTicks();
         long llm1 = ticks(llmPid);
@@ -112,6 +128,7 @@ public class JudgeRunReplicas {
         extra.put("label", label);
         extra.put("job_status", status);
         extra.put("replicas", replicas.size());
+        extra.put("warmup_traces_per_s", warmRates.toString());
         double seconds;
         long errors;
         long done;
@@ -189,6 +206,7 @@ public class JudgeRunReplicas {
             extra.put(p + "cpu_s", round(cpu, 1));
             extra.put(p + "cpu_cores", round(cpu / wall, 2));
             extra.put(p + "cpu_ms_per_own_trace", n[1] == 0 ? -1 : round(cpu * 1000 / n[1], 2));
+            extra.put(p + "jit_cpu_s", round((a[3] - b[3]) / hz, 1));
             if (!r.cgroup().isEmpty()) {
                 extra.put(p + "throttled_periods", a[1] - b[1]);
                 extra.put(p + "throttled_s", round((a[2] - b[2]) / 1e9, 1));
@@ -218,9 +236,22 @@ public class JudgeRunReplicas {
                 (llm1 - llm0) / hz / wall, verdicts[0], verdicts[1]);
         for (Replica r : replicas) {
             String p = r.name() + "_";
-            System.out.printf(Locale.ROOT, "  replica %s (PID %d): %s cores, %s ms per own trace, throttled %s s%n",
-                    r.name(), r.pid(), extra.get(p + "cpu_cores"), extra.get(p + "cpu_ms_per_own_trace"),
+            System.out.printf(Locale.ROOT, "  replica %s (PID %d): %s cores, %s ms per own trace (JIT compiler threads "
+                            + "%s s of its %s s), throttled %s s%n", r.name(), r.pid(), extra.get(p + "cpu_cores"),
+                    extra.get(p + "cpu_ms_per_own_trace"), extra.get(p + "jit_cpu_s"), extra.get(p + "cpu_s"),
                     extra.getOrDefault(p + "throttled_s", "-"));
+        }
+    }
+
+    /** A finished job's traces per second (progress_done over its own started → finished). */
+    static double jobRate(String jdbc, long job) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+             var s = c.prepareStatement("SELECT progress_done / extract(epoch FROM finished_at - started_at) FROM job"
+                     + " WHERE id = ?")) {
+            s.setLong(1, job);
+            var rs = s.executeQuery();
+            rs.next();
+            return rs.getDouble(1);
         }
     }
 
@@ -322,6 +353,27 @@ public class JudgeRunReplicas {
         } catch (Exception e) {
             return 0;
         }
+    }
+
+    /** User + system ticks of the JVM's JIT compiler threads (C1 and C2 CompilerThread*). */
+    static long jitTicks(long pid) {
+        long total = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
+                        String text = Files.readString(task.resolve("stat"));
+                        String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+                        total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (Exception gone) {
+                    // the thread ended
+                }
+            }
+        } catch (Exception e) {
+            return 0;
+        }
+        return total;
     }
 
     /** A cgroup v1 cpu controller's nr_throttled and throttled_time (ns); zeros without one. */
