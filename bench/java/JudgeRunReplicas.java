@@ -146,8 +146,11 @@ public class JudgeRunReplicas {
                 errors = rs.getLong(2);
                 done = rs.getLong(3);
             }
-            try (var s = c.prepareStatement("SELECT latency_ms FROM llm_call WHERE job_id = ?")) {
+            // the calls of the run's job and of its helper jobs (each records its own job id)
+            try (var s = c.prepareStatement("SELECT latency_ms FROM llm_call WHERE job_id = ? OR job_id IN (SELECT id"
+                    + " FROM job WHERE type = 'judge-run-helper' AND (payload ->> 'run_job_id')::bigint = ?)")) {
                 s.setLong(1, job);
+                s.setLong(2, job);
                 var rs = s.executeQuery();
                 while (rs.next()) {
                     latencies.add(rs.getDouble(1));
