@@ -19,9 +19,10 @@
 # scenario restarts the main Jury as replica a with -XX:ActiveProcessorCount=2 added, as it starts every replica. Without a writable cgroup (not root, cgroup v2, no cpu
 # controller) the scenario says so and writes a result with status "skipped". Afterwards the main Jury runs again
 # uncapped with the harness's settings. Sourced by bench/run.sh.
+REPLICAS_CGROUP_ROOT="${BENCH_CGROUP_CPU_ROOT:-/sys/fs/cgroup/cpu}" # where cgroup v1's cpu controller is mounted
 scenario_judge_run_replicas() {
-  local cap="${BENCH_REPLICA_CPU:-0.4}" period=100000 quota root=/sys/fs/cgroup/cpu
-  local cg_a="/sys/fs/cgroup/cpu/jury-bench-$$-a" cg_b="/sys/fs/cgroup/cpu/jury-bench-$$-b"
+  local cap="${BENCH_REPLICA_CPU:-0.4}" period=100000 quota root="$REPLICAS_CGROUP_ROOT"
+  local cg_a="$REPLICAS_CGROUP_ROOT/jury-bench-$$-a" cg_b="$REPLICAS_CGROUP_ROOT/jury-bench-$$-b"
   local traces="${BENCH_REPLICAS_TRACES:-20000}" warm="${BENCH_REPLICAS_WARMUP_TRACES:-4000}"
   local warmups="${BENCH_REPLICAS_WARMUPS:-2}" max="${BENCH_REPLICAS_MAX_SECONDS:-600}"
   local port_b base_b pid_b status=0 why=""
@@ -117,7 +118,7 @@ scenario_judge_run_replicas() {
 # replicas_cap PID CGROUP: moves a whole JVM (every thread) into the cgroup and checks that all its threads are there.
 replicas_cap() {
   local pid=$1 dir=$2 name threads outside
-  name="/${dir#/sys/fs/cgroup/cpu/}"
+  name="/${dir#"$REPLICAS_CGROUP_ROOT"/}"
   echo "$pid" >"$dir/cgroup.procs" || { echo "judge-run-replicas: cannot move $pid into $dir" >&2; return 1; }
   threads="$(ls "/proc/$pid/task" | wc -l)"
   outside="$( (grep -L "^[0-9]*:cpu:$name\$" /proc/"$pid"/task/*/cgroup 2>/dev/null || true) | wc -l)"
@@ -139,7 +140,7 @@ replicas_stop() { # replicas_stop PID: stops one Jury and waits for it to end
 
 replicas_cgroups_remove() { # the scenario's cgroups, once nothing runs in them any more
   local dir
-  for dir in /sys/fs/cgroup/cpu/jury-bench-$$-a /sys/fs/cgroup/cpu/jury-bench-$$-b; do
+  for dir in "$REPLICAS_CGROUP_ROOT/jury-bench-$$-a" "$REPLICAS_CGROUP_ROOT/jury-bench-$$-b"; do
     [ -d "$dir" ] || continue
     if [ -s "$dir/cgroup.procs" ]; then
       echo "judge-run-replicas: $dir still holds $(tr '\n' ' ' <"$dir/cgroup.procs"); left for the harness's cleanup" >&2
