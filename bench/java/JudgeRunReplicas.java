@@ -46,7 +46,8 @@ public class JudgeRunReplicas {
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("summary")) {
-            summary(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), args.length > 4 ? Path.of(args[4]) : null);
+            summary(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]),
+                    args.length > 4 && !args[4].isEmpty() ? Path.of(args[4]) : null);
             return;
         }
         String label = args[1];
