@@ -193,6 +193,7 @@ public class JudgeRunReplicas {
         extra.put("traces_of_other_workers", unattributed);
         double hz = ServerTimings.HZ;
         double appCpuTotal = 0;
+        double jitTotal = 0;
         int withChunks = 0;
         var split = new StringBuilder();
         for (Replica r : replicas) {
@@ -211,6 +212,10 @@ public class JudgeRunReplicas {
             extra.put(p + "cpu_cores", round(cpu / wall, 2));
             extra.put(p + "cpu_ms_per_own_trace", n[1] == 0 ? -1 : round(cpu * 1000 / n[1], 2));
             extra.put(p + "jit_cpu_s", round((a[3] - b[3]) / hz, 1));
+            // what a trace costs once the JIT is done: the replica's CPU without its compiler threads
+            extra.put(p + "cpu_ms_per_own_trace_without_jit", n[1] == 0 ? -1
+                    : round((cpu - (a[3] - b[3]) / hz) * 1000 / n[1], 2));
+            jitTotal += (a[3] - b[3]) / hz;
             if (!r.cgroup().isEmpty()) {
                 extra.put(p + "throttled_periods", a[1] - b[1]);
                 extra.put(p + "throttled_s", round((a[2] - b[2]) / 1e9, 1));
@@ -222,6 +227,7 @@ public class JudgeRunReplicas {
         extra.put("chunk_split", split.toString());
         extra.put("app_cpu_s", round(appCpuTotal, 1));
         extra.put("app_cpu_ms_per_trace", round(appCpuTotal * 1000 / Math.max(1, done), 2));
+        extra.put("app_cpu_ms_per_trace_without_jit", round((appCpuTotal - jitTotal) * 1000 / Math.max(1, done), 2));
         extra.put("postgres_cpu_s", round((pg1 - pg0) / hz, 1));
         extra.put("postgres_cpu_cores", round((pg1 - pg0) / hz / wall, 2));
         extra.put("postgres_cpu_ms_per_trace", round((pg1 - pg0) / hz * 1000 / Math.max(1, done), 2));
@@ -301,15 +307,18 @@ public class JudgeRunReplicas {
             r.put("one_replica_helpers0_traces_per_s", tZero);
             r.put("ratio_vs_helpers0", round(tTwo / tZero, 2));
             r.put("one_helpers0_app_cpu_ms_per_trace", num(z, "app_cpu_ms_per_trace"));
+            r.put("one_helpers0_app_cpu_ms_per_trace_without_jit", num(z, "app_cpu_ms_per_trace_without_jit"));
             r.put("one_helpers0_a_cpu_cores", num(z, "a_cpu_cores"));
         }
         r.put("target_met", tTwo / tOne >= 1.8 && (z == null || tTwo / num(z, "throughput_per_s") >= 1.8));
         r.put("one_app_cpu_ms_per_trace", num(a, "app_cpu_ms_per_trace"));
+        r.put("one_app_cpu_ms_per_trace_without_jit", num(a, "app_cpu_ms_per_trace_without_jit"));
         r.put("one_a_cpu_cores", num(a, "a_cpu_cores"));
         r.put("one_postgres_cpu_cores", num(a, "postgres_cpu_cores"));
         r.put("one_postgres_cpu_ms_per_trace", num(a, "postgres_cpu_ms_per_trace"));
         r.put("one_call_p50_ms", num(a, "p50_ms"));
         r.put("two_app_cpu_ms_per_trace", num(b, "app_cpu_ms_per_trace"));
+        r.put("two_app_cpu_ms_per_trace_without_jit", num(b, "app_cpu_ms_per_trace_without_jit"));
         r.put("two_a_cpu_cores", num(b, "a_cpu_cores"));
         r.put("two_b_cpu_cores", num(b, "b_cpu_cores"));
         r.put("two_a_cpu_ms_per_own_trace", num(b, "a_cpu_ms_per_own_trace"));
