@@ -100,7 +100,8 @@ say "Keycloak: $KEYCLOAK_URL"
 
 # ---- Fake LLM (judge-run scenario): OpenAI-compatible, fixed latency, separate process on loopback -------------
 LLM_PORT="$(free_port)"
-nohup java -cp "$CLASSES" FakeLlm "$LLM_PORT" "${BENCH_FAKE_LLM_LATENCY_MS:-200}" >"$OUT/fake-llm.log" 2>&1 &
+nohup java -cp "$CLASSES" FakeLlm "$LLM_PORT" "${BENCH_FAKE_LLM_LATENCY_MS:-200}" "${BENCH_FAKE_LLM_THREADS:-128}" \
+  >"$OUT/fake-llm.log" 2>&1 &
 LLM_PID=$!
 STARTED_PIDS+=("$LLM_PID")
 wait_for 30 "fake LLM" port_open "$LLM_PORT"

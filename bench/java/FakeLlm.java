@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code POST /v1/chat/completions} after a fixed latency with a valid verdict ({@code yes} or {@code no},
  * from the request's hash). Loopback only; runs until killed.
  *
- * <pre>java FakeLlm PORT LATENCY_MS</pre>
+ * <pre>java FakeLlm PORT LATENCY_MS [THREADS]</pre>
+ * THREADS (128) answer at once, so the ceiling is THREADS / latency calls per second for everything that calls it —
+ * with several replicas, for all of them together.
  */
 public class FakeLlm {
 
@@ -24,8 +26,9 @@ public class FakeLlm {
         // every 200 ms call take 249 ms in the first judge-run measurements.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         var served = new AtomicLong();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
-        server.setExecutor(Executors.newFixedThreadPool(128));
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), Math.max(256, 2 * threads));
+        server.setExecutor(Executors.newFixedThreadPool(threads));
         server.createContext("/v1/chat/completions", exchange -> {
             byte[] request = exchange.getRequestBody().readAllBytes();
             try {
@@ -55,7 +58,7 @@ public class FakeLlm {
             exchange.close();
         });
         server.start();
-        System.out.println("fake LLM on 127.0.0.1:" + port + " with " + latency + " ms latency");
+        System.out.println("fake LLM on 127.0.0.1:" + port + " with " + latency + " ms latency, " + threads + " threads");
     }
 
     /**

@@ -3,7 +3,7 @@
 # Kubernetes CPU limit, so that it stands in for a small machine of its own and its CPU — not the fake LLM, not
 # PostgreSQL — limits the run; two capped replicas, PostgreSQL, the fake LLM and the load program fit in the 2 cores.
 #   1. two replicas: the main Jury (replica a) and a second one (replica b) with the same settings on the same
-#      database: 3 warm-up runs of BENCH_REPLICAS_UNCAPPED_WARMUP_TRACES (10000) traces before the cap (the JIT), then
+#      database: 3 warm-up runs of BENCH_REPLICAS_UNCAPPED_WARMUP_TRACES (30000) traces before the cap (the JIT), then
 #      both capped alike: at least BENCH_REPLICAS_WARMUPS (2) warm-up runs of BENCH_REPLICAS_WARMUP_TRACES (4000)
 #      traces, more until one is no more than 5 % faster than the one before, then the measured run of
 #      BENCH_REPLICAS_TRACES (20000) traces, all started through a;
@@ -14,8 +14,9 @@
 #      helpers on one replica (its uncapped warm-up all on itself, so it is the warmest of all).
 # Every run is split into chunks (run-chunk-size 500, the default run-helpers 3 in 1 and 2); the scenario checks
 # from judge_run_chunk that both replicas worked chunks and that every trace has exactly one current verdict.
-# Set BENCH_JUDGE_CONCURRENCY high (the all.sh row: 128, i.e. a ceiling of 640 traces/s per replica at 200 ms) so the
-# LLM is not the limit, and BENCH_APP_JAVA_OPTS to the replicas' JVM options (the row: deploy/jvm.options); the
+# Set BENCH_JUDGE_CONCURRENCY high (the all.sh row: 128, i.e. 640 traces/s per replica at 200 ms) and give the fake
+# LLM, which both replicas share, threads for both (BENCH_FAKE_LLM_THREADS, the row: 512; its default 128 caps the
+# two replicas together at 640 calls/s) so the LLM is not the limit, and BENCH_APP_JAVA_OPTS to the replicas' JVM options (the row: deploy/jvm.options); the
 # scenario restarts the main Jury as replica a with -XX:ActiveProcessorCount=2 added, as it starts every replica. Without a writable cgroup (not root, cgroup v2, no cpu
 # controller) the scenario says so and writes a result with status "skipped". Afterwards the main Jury runs again
 # uncapped with the harness's settings. Sourced by bench/run.sh.
@@ -48,6 +49,10 @@ scenario_judge_run_replicas() {
     return 0
   fi
   say "judge-run-replicas: each replica capped at $cap CPU ($quota/$period µs) in $cg_a, $cg_b"
+  if [ "${BENCH_FAKE_LLM_THREADS:-128}" -lt $((2 * JUDGE_CONCURRENCY)) ]; then
+    printf '\033[33mjudge-run-replicas: the fake LLM answers %s calls at once, less than two replicas at concurrency %s send: it may be the limit (BENCH_FAKE_LLM_THREADS)\033[0m\n' \
+      "${BENCH_FAKE_LLM_THREADS:-128}" "$JUDGE_CONCURRENCY" >&2
+  fi
 
   # Every replica of this scenario gets -XX:ActiveProcessorCount (BENCH_REPLICA_PROCESSORS, 2): a JVM started inside
   # a 0.4-CPU quota would count 1 processor and pick other GC and pool sizes; this way only the quota differs from
@@ -58,7 +63,7 @@ scenario_judge_run_replicas() {
   APP_PID=$!
   STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")
   wait_for 120 "Jury (replica a)" http_ok "$BASE_URL/q/health/ready"
-  local llm="${LLM_PID:-0}" run=(bench_java JudgeRunReplicas run) uncapped="${BENCH_REPLICAS_UNCAPPED_WARMUP_TRACES:-10000}"
+  local llm="${LLM_PID:-0}" run=(bench_java JudgeRunReplicas run) uncapped="${BENCH_REPLICAS_UNCAPPED_WARMUP_TRACES:-30000}"
   port_b="$(free_port)"
   while [ "$port_b" = "$LLM_PORT" ] || [ "$port_b" = "$PORT" ] || port_open "$port_b"; do port_b=$((port_b + 1)); done
   base_b="http://127.0.0.1:$port_b"
