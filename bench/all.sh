@@ -2,7 +2,7 @@
 # Re-runs every row of the results table in docs/performance.md — one bench/run.sh per row, each on a fresh bench
 # database with the row's settings — and prints the table again with today's figures: scenario, target, figure,
 # date, and the machine state (load average before → after, and whatever else used the CPU when the row started).
-# Takes about 75 minutes; the figures mean something on a quiet machine only (nothing else building or testing).
+# Takes about 85 minutes; the figures mean something on a quiet machine only (nothing else building or testing).
 #
 #   bench/all.sh                                        # every row
 #   BENCH_ROWS="judge-run-128 reviewer-loop-htmx-1s" bench/all.sh   # some rows (labels below)

@@ -3,7 +3,7 @@
 # Kubernetes CPU limit, so that it stands in for a small machine of its own and its CPU — not the fake LLM, not
 # PostgreSQL — limits the run; two capped replicas, PostgreSQL, the fake LLM and the load program fit in the 2 cores.
 #   1. two replicas: the main Jury (replica a) and a second one (replica b) with the same settings on the same
-#      database: 3 warm-up runs of BENCH_REPLICAS_UNCAPPED_WARMUP_TRACES (30000) traces before the cap (the JIT), then
+#      database: at least 3 warm-up runs of BENCH_REPLICAS_UNCAPPED_WARMUP_TRACES (30000) traces before the cap (the JIT), then
 #      both capped alike: at least BENCH_REPLICAS_WARMUPS (2) warm-up runs of BENCH_REPLICAS_WARMUP_TRACES (4000)
 #      traces, more until one is no more than 5 % faster than the one before, then the measured run of
 #      BENCH_REPLICAS_TRACES (20000) traces, all started through a;
@@ -16,10 +16,12 @@
 # from judge_run_chunk that both replicas worked chunks and that every trace has exactly one current verdict.
 # Set BENCH_JUDGE_CONCURRENCY high (the all.sh row: 128, i.e. 640 traces/s per replica at 200 ms) and give the fake
 # LLM, which both replicas share, threads for both (BENCH_FAKE_LLM_THREADS, the row: 512; its default 128 caps the
-# two replicas together at 640 calls/s) so the LLM is not the limit, and BENCH_APP_JAVA_OPTS to the replicas' JVM options (the row: deploy/jvm.options); the
-# scenario restarts the main Jury as replica a with -XX:ActiveProcessorCount=2 added, as it starts every replica. Without a writable cgroup (not root, cgroup v2, no cpu
-# controller) the scenario says so and writes a result with status "skipped". Afterwards the main Jury runs again
-# uncapped with the harness's settings. Sourced by bench/run.sh.
+# two replicas together at 640 calls/s) so the LLM is not the limit; BENCH_APP_JAVA_OPTS are the replicas' JVM
+# options (the row: deploy/jvm.options). The scenario restarts the main Jury as replica a with
+# -XX:ActiveProcessorCount=2 added, as it starts every replica. The uncapped warm-up runs also go on while one is
+# more than 5 % faster than the one before. Without a writable cgroup (not root, cgroup v2, no cpu controller) the
+# scenario says so and writes a result with status "skipped". Afterwards the main Jury runs again uncapped with the
+# harness's settings. Sourced by bench/run.sh.
 REPLICAS_CGROUP_ROOT="${BENCH_CGROUP_CPU_ROOT:-/sys/fs/cgroup/cpu}" # where cgroup v1's cpu controller is mounted
 scenario_judge_run_replicas() {
   local cap="${BENCH_REPLICA_CPU:-0.4}" period=100000 quota root="$REPLICAS_CGROUP_ROOT"
