@@ -31,6 +31,17 @@ public class JudgeRunLoad {
         String api = base + "/api/v1/experiments/" + experiment;
 
         BenchWorld.yesNoJudge(client, token, api, "bench_judge", "openai-compatible:/bench-judge");
+        // BENCH_JUDGE_WARMUPS runs of the same size first, unmeasured: a fresh JVM still compiles through most of
+        // a first run, which a long-running replica does not.
+        int warmups = Integer.parseInt(System.getenv().getOrDefault("BENCH_JUDGE_WARMUPS", "0"));
+        for (int w = 0; w < warmups; w++) {
+            String warmTag = "warm" + w + Long.toString(System.currentTimeMillis(), 36);
+            BenchWorld.taggedTraces(client, token, api, warmTag, traces);
+            String warm = call(client, token, "POST", api + "/judges/bench_judge/runs",
+                    "{\"tag\": \"bench=" + warmTag + "\"}", 202);
+            System.out.println("warm-up run " + (w + 1) + " of " + warmups + ": "
+                    + awaitJob(client, token, base, jobId(warm), maxSeconds));
+        }
         String tag = "run" + Long.toString(System.currentTimeMillis(), 36);
         BenchWorld.taggedTraces(client, token, api, tag, traces);
         // CPU of the run alone (not of ingesting its traces): ticks when it is started and when it has finished.
