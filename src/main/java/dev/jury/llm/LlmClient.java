@@ -67,7 +67,8 @@ public class LlmClient {
     /**
      * The event loop of every provider connection: a Vert.x of its own rather than Quarkus', so that a call's I/O
      * never waits behind the HTTP server's event loops and never runs on the context of the request or job that
-     * waits for it (one loop is plenty: a call costs ≈ 0.1 ms of it, docs/performance.md "Third pass").
+     * waits for it (one loop is plenty: a call costs ≈ 0.1–0.3 ms of it, docs/performance.md "Judge runs: the HTTP
+     * client").
      */
     private Vertx vertx;
 

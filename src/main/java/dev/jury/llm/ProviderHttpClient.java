@@ -92,8 +92,8 @@ final class ProviderHttpClient implements HttpClient {
     private ProviderHttpClient(Vertx vertx, int maxConnections, Duration connectTimeout, Duration readTimeout) {
         // Vert.x's client rather than the JDK's: the JDK client hands every exchange between its selector thread,
         // its executor and the waiting caller, which cost ≈ 0.8 ms of CPU per call at 128 in flight against
-        // ≈ 0.1 ms here (docs/performance.md, "Third pass"). TLS is verified against the JVM's trust store with
-        // host name checks, as the JDK client did.
+        // ≈ 0.1–0.3 ms here (docs/performance.md, "Judge runs: the HTTP client"). TLS is verified against the JVM's
+        // trust store with host name checks, as the JDK client did.
         this.client = vertx.createHttpClient(new HttpClientOptions()
                         .setProtocolVersion(HttpVersion.HTTP_1_1)
                         .setConnectTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())))
