@@ -109,4 +109,34 @@ final class BenchWorld {
             throw new IllegalStateException("ingest failed: " + ingested.statusCode() + " " + ingested.body());
         }
     }
+
+    /** How a finished job went: its own start-to-finish seconds, its error count and how many items it did. */
+    record JobOutcome(double seconds, long errors, long done) {
+    }
+
+    static JobOutcome jobOutcome(Connection c, long job) throws java.sql.SQLException {
+        try (var s = c.prepareStatement("SELECT extract(epoch FROM finished_at - started_at), progress_errors,"
+                + " progress_done FROM job WHERE id = ?")) {
+            s.setLong(1, job);
+            var rs = s.executeQuery();
+            rs.next();
+            return new JobOutcome(rs.getDouble(1), rs.getLong(2), rs.getLong(3));
+        }
+    }
+
+    /** Traces tagged {@code bench=tag} with no current verdict of {@code judge}, and with more than one. */
+    static long[] verdicts(Connection c, String judge, String tag) throws java.sql.SQLException {
+        try (var s = c.prepareStatement("""
+                SELECT count(*) FILTER (WHERE n = 0), count(*) FILTER (WHERE n > 1) FROM (
+                  SELECT t.id, count(a.id) AS n FROM trace t
+                  LEFT JOIN assessment a ON a.trace_id = t.id AND a.name = ? AND a.source_type = 'LLM_JUDGE'
+                                        AND a.superseded_by IS NULL
+                  WHERE t.tags ->> 'bench' = ? GROUP BY t.id) per_trace""")) {
+            s.setString(1, judge);
+            s.setString(2, tag);
+            var rs = s.executeQuery();
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
 }

@@ -5,7 +5,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -166,7 +165,7 @@ public class DbOutage {
                     SELECT count(*) FROM (SELECT trace_id, source_id FROM assessment WHERE queue_id = %d
                                            AND superseded_by IS NULL GROUP BY 1, 2 HAVING count(*) > 1) x"""
                     .formatted(queueId)));
-            long[] verdicts = verdicts(c, judge);
+            long[] verdicts = BenchWorld.verdicts(c, judge, judge); // the bench tag is the judge's name
             checks.put("judge_run", status);
             checks.put("traces_without_verdict", verdicts[0]);
             checks.put("traces_with_two_verdicts", verdicts[1]);
@@ -197,22 +196,6 @@ public class DbOutage {
         System.out.println(Stats.row(result));
         if (errors.get() + breaches > 0) {
             System.exit(1);
-        }
-    }
-
-    /** Traces of the bench tag without a current verdict of {@code judge}, and with more than one. */
-    static long[] verdicts(Connection c, String judge) throws SQLException {
-        try (var s = c.prepareStatement("""
-                SELECT count(*) FILTER (WHERE n = 0), count(*) FILTER (WHERE n > 1) FROM (
-                  SELECT t.id, count(a.id) AS n FROM trace t
-                  LEFT JOIN assessment a ON a.trace_id = t.id AND a.name = ? AND a.source_type = 'LLM_JUDGE'
-                                        AND a.superseded_by IS NULL
-                  WHERE t.tags ->> 'bench' = ? GROUP BY t.id) per_trace""")) {
-            s.setString(1, judge);
-            s.setString(2, judge);
-            var rs = s.executeQuery();
-            rs.next();
-            return new long[] {rs.getLong(1), rs.getLong(2)};
         }
     }
 

@@ -57,15 +57,10 @@ public class JudgeRunLoad {
         long errors;
         var latencies = new ArrayList<Double>();
         try (var c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            try (var s = c.prepareStatement("SELECT extract(epoch FROM finished_at - started_at), progress_errors,"
-                    + " progress_done FROM job WHERE id = ?")) {
-                s.setLong(1, job);
-                var rs = s.executeQuery();
-                rs.next();
-                seconds = rs.getDouble(1);
-                errors = rs.getLong(2);
-                traces = (int) rs.getLong(3);
-            }
+            var outcome = BenchWorld.jobOutcome(c, job);
+            seconds = outcome.seconds();
+            errors = outcome.errors();
+            traces = (int) outcome.done();
             try (var s = c.prepareStatement("SELECT latency_ms FROM llm_call WHERE job_id = ?")) {
                 s.setLong(1, job);
                 var rs = s.executeQuery();

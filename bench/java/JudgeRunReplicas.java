@@ -138,15 +138,10 @@ public class JudgeRunReplicas {
         long unattributed = 0;
         long[] verdicts;
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            try (var s = c.prepareStatement("SELECT extract(epoch FROM finished_at - started_at), progress_errors,"
-                    + " progress_done FROM job WHERE id = ?")) {
-                s.setLong(1, job);
-                var rs = s.executeQuery();
-                rs.next();
-                seconds = rs.getDouble(1);
-                errors = rs.getLong(2);
-                done = rs.getLong(3);
-            }
+            var outcome = BenchWorld.jobOutcome(c, job);
+            seconds = outcome.seconds();
+            errors = outcome.errors();
+            done = outcome.done();
             // the calls of the run's job and of its helper jobs (each records its own job id)
             try (var s = c.prepareStatement("SELECT latency_ms FROM llm_call WHERE job_id = ? OR job_id IN (SELECT id"
                     + " FROM job WHERE type = 'judge-run-helper' AND (payload ->> 'run_job_id')::bigint = ?)")) {
@@ -186,7 +181,7 @@ public class JudgeRunReplicas {
                 }
                 extra.put("chunks_not_done", notDone);
             }
-            verdicts = verdicts(c, judge, tag);
+            verdicts = BenchWorld.verdicts(c, judge, tag);
         }
         extra.put("traces_without_verdict", verdicts[0]);
         extra.put("traces_with_two", verdicts[1]);
@@ -262,22 +257,6 @@ public class JudgeRunReplicas {
             var rs = s.executeQuery();
             rs.next();
             return rs.getDouble(1);
-        }
-    }
-
-    /** Traces of tag {@code tag} with no current verdict of {@code judge}, and with more than one. */
-    static long[] verdicts(Connection c, String judge, String tag) throws Exception {
-        try (var s = c.prepareStatement("""
-                SELECT count(*) FILTER (WHERE n = 0), count(*) FILTER (WHERE n > 1) FROM (
-                  SELECT t.id, count(a.id) AS n FROM trace t
-                  LEFT JOIN assessment a ON a.trace_id = t.id AND a.name = ? AND a.source_type = 'LLM_JUDGE'
-                                        AND a.superseded_by IS NULL
-                  WHERE t.tags ->> 'bench' = ? GROUP BY t.id) per_trace""")) {
-            s.setString(1, judge);
-            s.setString(2, tag);
-            var rs = s.executeQuery();
-            rs.next();
-            return new long[] {rs.getLong(1), rs.getLong(2)};
         }
     }
 

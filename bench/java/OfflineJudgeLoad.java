@@ -112,15 +112,10 @@ public class OfflineJudgeLoad {
             double seconds;
             long errors;
             int done;
-            try (var s = c.prepareStatement("SELECT extract(epoch FROM finished_at - started_at), progress_errors,"
-                    + " progress_done FROM job WHERE id = ?")) {
-                s.setLong(1, job);
-                var rs = s.executeQuery();
-                rs.next();
-                seconds = rs.getDouble(1);
-                errors = rs.getLong(2) + (status.equals("SUCCEEDED") ? 0 : 1);
-                done = (int) rs.getLong(3);
-            }
+            var outcome = BenchWorld.jobOutcome(c, job);
+            seconds = outcome.seconds();
+            errors = outcome.errors() + (status.equals("SUCCEEDED") ? 0 : 1);
+            done = (int) outcome.done();
             var latencies = new ArrayList<Double>();
             Thread.sleep(500); // llm_call rows are written in batches every 200 ms
             try (var s = c.prepareStatement("SELECT latency_ms FROM llm_call WHERE job_id = ?")) {

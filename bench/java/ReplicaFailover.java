@@ -92,7 +92,7 @@ public class ReplicaFailover {
             // the survivor answers for the job too
             JudgeRunLoad.call(client, token, "GET", survivor + "/api/v1/jobs/" + job, null, 200);
 
-            long[] verdicts = DbOutage.verdicts(db, judge);
+            long[] verdicts = BenchWorld.verdicts(db, judge, judge);
             long none = verdicts[0];
             long doubled = verdicts[1];
             System.out.printf("job %d %s; traces without a verdict: %d, with more than one: %d%n",
