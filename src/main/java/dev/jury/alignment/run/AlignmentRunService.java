@@ -372,6 +372,11 @@ public class AlignmentRunService {
 
     @Transactional(TxType.SUPPORTS)
     public RunDetails get(long runId) {
+        // The job first, then the run: the handler finishes the run before its job, so a job read as finished comes
+        // with its finished run. The other way round, a run read just before its last write and its job just after
+        // showed "Succeeded" without the new version or the held-out table — and the page stops polling once the run
+        // is finished (seen in OfflineDemoBrowserTest). details() then finds this job in the session.
+        Job.find("id = (SELECT r.jobId FROM AlignmentRun r WHERE r.id = ?1)", runId).firstResultOptional();
         AlignmentRun run = AlignmentRun.findById(runId);
         if (run == null) {
             throw ProblemException.notFound("No alignment run with id " + runId + ".");
