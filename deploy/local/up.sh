@@ -96,6 +96,16 @@ else
     -Djury.keycloak.url="$KEYCLOAK_URL" -jar "$JAR" >"$STATE/jury.log" 2>&1 &
   echo $! >"$STATE/jury.pid"
   wait_for 120 "Jury" http_ok "http://localhost:$JURY_PORT/q/health/ready"
+  # The demo's review queue is made last, after the offline judge's first runs (background jobs, ≈ 20 s on a
+  # fresh database): wait for it, so that "ready" below means the reviewers' queue is there too.
+  say "Demo data: waiting for the offline judge's first runs and the review queue"
+  for _ in $(seq 300); do
+    grep -qE "Demo: created the review queue|Demo data already loaded" "$STATE/jury.log" && break
+    alive jury || die "Jury stopped while loading the demo data (log: $STATE/jury.log)"
+    sleep 1
+  done
+  grep -qE "Demo: created the review queue|Demo data already loaded" "$STATE/jury.log" \
+    || say "Demo data: still loading after 5 minutes; the review queue appears when its judge runs finish"
 fi
 
 cat <<EOT
