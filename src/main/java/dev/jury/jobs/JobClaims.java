@@ -26,7 +26,8 @@ class JobClaims {
     /**
      * Claims the oldest job that is queued, or running on a worker that stopped heart-beating. SKIP LOCKED makes
      * concurrent claimers (threads here, other replicas) pass over each other's rows instead of waiting or taking
-     * the same job; the candidate's previous worker is kept to tell a reclaim from a first start.
+     * the same job; the candidate's previous worker is kept to tell a reclaim from a first start. A job this
+     * replica handed back waits here until its {@code not_before}; other replicas may take it at once.
      */
     static final String CLAIM_SQL = """
             WITH candidate AS (
@@ -35,6 +36,8 @@ class JobClaims {
                 WHERE type IN (:types)
                   AND (status = 'QUEUED'
                        OR (status = 'RUNNING' AND heartbeat_at < now() - :timeoutSeconds * INTERVAL '1 second'))
+                  AND (not_before IS NULL OR not_before <= now() OR declined_by IS NULL
+                       OR NOT (:worker = ANY (declined_by)))
                 ORDER BY id
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED)
@@ -43,7 +46,8 @@ class JobClaims {
                 started_at = COALESCE(j.started_at, now()), attempts = j.attempts + 1
             FROM candidate c
             WHERE j.id = c.id
-            RETURNING j.id, j.attempts, j.cancel_requested, c.previous_worker
+            RETURNING j.id, j.attempts, j.cancel_requested, c.previous_worker,
+                      COALESCE(:worker = ANY (j.declined_by), false) AS handed_back_here
             """;
 
     /** Progress and heartbeat in one statement; no row back means another worker has taken the job over. */
@@ -115,6 +119,7 @@ class JobClaims {
         int attempt = ((Number) row[1]).intValue();
         boolean cancel = Boolean.TRUE.equals(row[2]);
         String previousWorker = (String) row[3];
+        boolean handedBackHere = Boolean.TRUE.equals(row[4]);
 
         Job job = em.find(Job.class, id);
         boolean reclaimed = previousWorker != null;
@@ -138,7 +143,7 @@ class JobClaims {
             return new Claim(null);
         }
         metrics.started(job.type, resumed);
-        return new Claim(new RunningJob(id, job.type, job.payload, attempt, resumed,
+        return new Claim(new RunningJob(id, job.type, job.payload, attempt, resumed, handedBackHere,
                 new RunningJob.Progress(job.progressDone, job.progressTotal, job.progressErrors)));
     }
 
@@ -220,6 +225,19 @@ class JobClaims {
         });
     }
 
+    /**
+     * A job its handler handed back ({@link JobContext#handBack}): queued again without counting the attempt, this
+     * replica's worker id added to {@code declined_by} so that only other replicas take it before {@code not_before}.
+     */
+    static final String HAND_BACK_SQL = """
+            UPDATE job
+            SET status = 'QUEUED', worker_id = NULL, attempts = GREATEST(attempts - 1, 0),
+                not_before = now() + :delaySeconds * INTERVAL '1 second',
+                declined_by = CASE WHEN :worker = ANY (declined_by) THEN declined_by
+                                   ELSE array_append(declined_by, CAST(:worker AS text)) END
+            WHERE id = :id AND worker_id = :worker AND status = 'RUNNING'
+            """;
+
     /** Gives a job stopped by this replica's shutdown back to the queue, attempt included. */
     void release(RunningJob job) {
         QuarkusTransaction.requiringNew().run(() -> {
@@ -230,6 +248,15 @@ class JobClaims {
                 log.insert(job.id, List.of(line(JobLog.Level.WARN,
                         "Worker " + workerId + " shut down; the job is queued again and resumes elsewhere.")));
             }
+        });
+    }
+
+    /** Queues a job its handler handed back; other replicas may take it at once, this one after the delay. */
+    void handBack(RunningJob job, java.time.Duration delay) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            log.insert(job.id, job.drainLines());
+            em.createNativeQuery(HAND_BACK_SQL).setParameter("id", job.id).setParameter("worker", workerId)
+                    .setParameter("delaySeconds", delay.toMillis() / 1000.0).executeUpdate();
         });
     }
 

@@ -2,6 +2,8 @@ package dev.jury.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.time.Duration;
+
 /**
  * What a running {@link JobHandler} sees of its job. Thread-safe: a handler may report progress and log from
  * several threads. Progress and log lines are buffered and written by the runner about once a second, so calling
@@ -22,6 +24,19 @@ public interface JobContext {
      * the handler must skip what is already done. Handlers check done work on every run anyway; this is for logging.
      */
     boolean isResumed();
+
+    /**
+     * Gives the job back to the queue instead of ending it, when another replica's worker would do it better (a
+     * judge run's helper on a replica that already works the run). The handler returns right after the call. The
+     * job is queued again without counting an attempt: workers of other replicas may claim it at once, this
+     * replica's only after {@code retryAfter} — so on a lone replica the job comes back, and its handler decides
+     * again (it must end the job eventually). Ignored when the handler throws or a cancel was requested: the job
+     * then ends as usual.
+     */
+    void handBack(Duration retryAfter);
+
+    /** Whether this replica handed the job back before ({@link #handBack}): a handler logs its reason once. */
+    boolean isHandedBackHere();
 
     /** Sets the absolute progress. */
     void progress(long done, long total, long errors);

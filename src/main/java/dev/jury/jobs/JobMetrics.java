@@ -48,6 +48,11 @@ class JobMetrics {
         counter("jury.jobs.started", Tags.of("type", type, "resumed", String.valueOf(resumed))).increment();
     }
 
+    /** A job's handler handed it back to the queue for another replica (every claim counts in {@link #started}). */
+    void handedBack(String type) {
+        counter("jury.jobs.handed.back", Tags.of("type", type)).increment();
+    }
+
     /** A job ended without running here (at its claim): counted, but it has no run time. */
     void finished(String type, JobStatus status) {
         counter("jury.jobs.finished", Tags.of("type", type, "status", status.name())).increment();

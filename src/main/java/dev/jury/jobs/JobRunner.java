@@ -160,7 +160,7 @@ public class JobRunner {
         JobHandler handler = handlers.forType(job.type);
         job.thread = Thread.currentThread();
         running.put(job.id, job);
-        if (!job.resumed) {
+        if (!job.resumed && !job.handedBackHere) {
             job.info("Started on worker " + workerId() + ".");
         }
         Throwable failure = null;
@@ -182,6 +182,9 @@ public class JobRunner {
             } else if (job.hasLostOwnership()) {
                 LOG.warnf("Job %d (%s) was taken over by another worker while it ran here; its outcome here is "
                         + "discarded", job.id, job.type);
+            } else if (failure == null && job.handBackDelay() != null && !job.isCancelRequested()) {
+                claims.handBack(job, job.handBackDelay());
+                metrics.handedBack(job.type);
             } else {
                 recordOutcome(job, failure);
             }

@@ -3,6 +3,7 @@ package dev.jury.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,8 @@ final class RunningJob implements JobContext {
     final int attempt;
     /** Whether an earlier run of this job got somewhere (crash, shutdown): the handler skips what is done. */
     final boolean resumed;
+    /** Whether this replica handed the job back before ({@link #handBack}). */
+    final boolean handedBackHere;
     final long startedNanos = System.nanoTime();
     private final JsonNode payload;
 
@@ -49,15 +52,18 @@ final class RunningJob implements JobContext {
     private volatile boolean abandoned;
     private volatile boolean finishing;
     private volatile JsonNode result;
+    private volatile Duration handBackDelay;
     private volatile long lastWrittenNanos = System.nanoTime();
     volatile Thread thread;
 
-    RunningJob(long id, String type, JsonNode payload, int attempt, boolean resumed, Progress initial) {
+    RunningJob(long id, String type, JsonNode payload, int attempt, boolean resumed, boolean handedBackHere,
+               Progress initial) {
         this.id = id;
         this.type = type;
         this.payload = payload;
         this.attempt = attempt;
         this.resumed = resumed;
+        this.handedBackHere = handedBackHere;
         this.done = initial.done();
         this.total = initial.total();
         this.errors = initial.errors();
@@ -132,6 +138,24 @@ final class RunningJob implements JobContext {
 
     JsonNode result() {
         return result;
+    }
+
+    @Override
+    public boolean isHandedBackHere() {
+        return handedBackHere;
+    }
+
+    @Override
+    public void handBack(Duration retryAfter) {
+        if (retryAfter == null || retryAfter.isNegative()) {
+            throw new IllegalArgumentException("retryAfter must be zero or positive: " + retryAfter);
+        }
+        this.handBackDelay = retryAfter;
+    }
+
+    /** How long this replica leaves the job to others after its handler handed it back; {@code null} if it did not. */
+    Duration handBackDelay() {
+        return handBackDelay;
     }
 
     void requestCancel() {

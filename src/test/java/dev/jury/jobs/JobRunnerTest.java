@@ -40,6 +40,12 @@ class JobRunnerTest {
     @Inject
     JobsConfig config;
 
+    @Inject
+    HandingBackJobHandler handingBack;
+
+    @Inject
+    jakarta.persistence.EntityManager em;
+
     private long enqueueCount(int count, long sleepMillis) throws Exception {
         return jobs.enqueue("test-count", JSON.readTree("{\"count\":" + count + ",\"sleep_ms\":" + sleepMillis + "}"),
                 count, "admin");
@@ -268,6 +274,63 @@ class JobRunnerTest {
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("jury_jobs_current{")
                 && l.contains("status=\"QUEUED\"") && l.contains("type=\"test-count\"")), "current gauge");
         assertTrue(metrics.contains("jury_jobs_running_local"), "local running gauge");
+    }
+
+    /**
+     * A handler that hands its job back (a judge run's helper on a replica that already works the run): the job is
+     * queued again without counting an attempt, another replica's worker may claim it at once, this replica's only
+     * after the delay — when its handler runs again and, here, finishes. The reason is logged once.
+     */
+    @Test
+    void aHandedBackJobGoesToOtherReplicasAtOnceAndComesBackHereAfterItsDelay() throws Exception {
+        long id = jobs.enqueue("test-hand-back", JSON.readTree("{\"times\": 2, \"retry_ms\": 2500}"), 0, "admin");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (handingBack.runsOf(id) < 1 || JobAwait.fresh(jobs, id).status != JobStatus.QUEUED) {
+            assertTrue(System.nanoTime() < deadline, "the job was never handed back");
+            Thread.sleep(20);
+        }
+        Job queued = JobAwait.fresh(jobs, id);
+        assertNull(queued.workerId);
+        assertEquals(0, queued.attempts, "a hand-back is no attempt");
+
+        // Within the 2.5 s: the claim statement finds the job for a worker of another replica, not for this one
+        // (both claims are rolled back, so the job stays queued for the runner).
+        assertEquals(List.of(), claimAs(runner.workerId()), "this replica waits");
+        List<Long> other = claimAs("other-host/1/feedbeef");
+        assertEquals(List.of(id), other, "another replica takes it at once");
+        assertEquals(1, handingBack.runsOf(id), "not run again here before its delay");
+
+        Job job = JobAwait.status(jobs, id, JobStatus.SUCCEEDED);
+        assertEquals(3, handingBack.runsOf(id), "handed back twice, then finished here");
+        assertEquals(1, job.attempts);
+        assertTrue(job.result.get("handed_back_here").asBoolean(), job.result.toString());
+        String log = logOf(id);
+        assertEquals(1, log.split("Better done elsewhere", -1).length - 1, "the reason once: " + log);
+        assertEquals(1, log.split("Started on worker", -1).length - 1, "one start line: " + log);
+        assertTrue(log.contains("INFO Finished."), log);
+    }
+
+    /** The ids CLAIM_SQL would hand a worker with this id now, in a transaction that is rolled back. */
+    @SuppressWarnings("unchecked")
+    private List<Long> claimAs(String worker) {
+        List<Long> ids = new ArrayList<>();
+        try {
+            io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+                List<Object[]> rows = em.createNativeQuery(JobClaims.CLAIM_SQL)
+                        .setParameter("types", List.of("test-hand-back"))
+                        .setParameter("timeoutSeconds", 3600.0)
+                        .setParameter("worker", worker)
+                        .getResultList();
+                rows.forEach(r -> ids.add(((Number) r[0]).longValue()));
+                throw new RolledBack();
+            });
+        } catch (RolledBack expected) {
+            // the claim is undone
+        }
+        return ids;
+    }
+
+    private static final class RolledBack extends RuntimeException {
     }
 
     @Test

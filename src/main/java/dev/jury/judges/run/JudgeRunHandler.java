@@ -49,9 +49,12 @@ public class JudgeRunHandler implements JobHandler {
     @ConfigProperty(name = "jury.judges.run-chunk-size", defaultValue = "500")
     int chunkSize;
 
-    /** Helper jobs a split run starts, for the other workers of this and every other replica to take. */
+    /** Helper jobs a split run starts, for the workers of other replicas to take (one per replica works it). */
     @ConfigProperty(name = "jury.judges.run-helpers", defaultValue = "3")
     int helpers;
+
+    /** How long a helper handed back by this replica waits before this replica looks at it again. */
+    static final java.time.Duration HELPER_RETRY = java.time.Duration.ofSeconds(5);
 
     /** How often the run's job looks whether the chunks other workers hold are finished. */
     static final long CHUNK_WAIT_MS = 250;
@@ -102,33 +105,43 @@ public class JudgeRunHandler implements JobHandler {
         List<Long> selected = select(loaded.experimentId(), ctx.payload());
         RunChunks chunks = new RunChunks(dataSource, ctx.jobId());
         boolean split = chunks.exist();
+        List<Long> todo = List.of();
+        // chunk_size in the payload: for tests and benches only (the API never sets it)
+        int chunkSize = ctx.payload().path("chunk_size").asInt(this.chunkSize);
         if (!split) {
-            List<Long> todo = remaining(selected, loaded.sourceId(), ctx.jobId());
-            // chunk_size in the payload: for tests and benches only (the API never sets it)
-            int chunkSize = ctx.payload().path("chunk_size").asInt(this.chunkSize);
+            todo = remaining(selected, loaded.sourceId(), ctx.jobId());
             if (chunkSize <= 0 || todo.size() <= chunkSize) {
                 runAlone(ctx, loaded, selected, todo);
                 return;
             }
-            int count = chunks.create(todo, chunkSize);
-            int started = Math.min(helpers, count - 1);
-            QuarkusTransaction.requiringNew().run(() -> {
-                for (int i = 0; i < started; i++) {
-                    ObjectNode payload = JSON.createObjectNode();
-                    payload.put("run_job_id", ctx.jobId());
-                    payload.put("judge_version_id", versionId);
-                    jobs.enqueue(JudgeRunHelperHandler.TYPE, payload, 0, "system");
-                }
-            });
-            ctx.info("Judge " + loaded.sourceId() + " over " + selected.size() + " traces" + (selected.size()
-                    > todo.size() ? " (" + (selected.size() - todo.size()) + " already assessed)" : "") + ": "
-                    + todo.size() + " to do in " + count + " chunks of up to " + chunkSize + ", shared with "
-                    + started + " helper jobs that any replica's workers take; concurrency " + concurrency
-                    + " per worker");
-        } else {
-            ctx.info("Resuming a split run of judge " + loaded.sourceId() + " over " + selected.size() + " traces");
         }
-        runSplit(ctx, loaded, selected.size(), chunks);
+        // Before any helper exists: one that lands on this replica finds the run worked here and hands itself back.
+        ReplicaRunSlots.acquire(ctx.jobId(), Math.max(1, concurrency));
+        try {
+            if (!split) {
+                int count = chunks.create(todo, chunkSize);
+                int started = Math.min(helpers, count - 1);
+                QuarkusTransaction.requiringNew().run(() -> {
+                    for (int i = 0; i < started; i++) {
+                        ObjectNode payload = JSON.createObjectNode();
+                        payload.put("run_job_id", ctx.jobId());
+                        payload.put("judge_version_id", versionId);
+                        jobs.enqueue(JudgeRunHelperHandler.TYPE, payload, 0, "system");
+                    }
+                });
+                ctx.info("Judge " + loaded.sourceId() + " over " + selected.size() + " traces" + (selected.size()
+                        > todo.size() ? " (" + (selected.size() - todo.size()) + " already assessed)" : "") + ": "
+                        + todo.size() + " to do in " + count + " chunks of up to " + chunkSize + ", shared with "
+                        + started + " helper jobs that the workers of other replicas take; concurrency "
+                        + concurrency + " per replica");
+            } else {
+                ctx.info("Resuming a split run of judge " + loaded.sourceId() + " over " + selected.size()
+                        + " traces");
+            }
+            runSplit(ctx, loaded, selected.size(), chunks);
+        } finally {
+            ReplicaRunSlots.release(ctx.jobId());
+        }
     }
 
     /** A run small enough for one worker: the traces left to do, in batches of {@value #LOAD_CHUNK}. */
@@ -190,7 +203,13 @@ public class JudgeRunHandler implements JobHandler {
         finish(ctx, loaded, selected, totals.get().chunks());
     }
 
-    /** A helper job of a split run ({@link JudgeRunHelperHandler}): works chunks until none is left. */
+    /**
+     * A helper job of a split run ({@link JudgeRunHelperHandler}): works chunks until none is left — on a replica
+     * that does not work the run yet. Where the run (or another of its helpers) is worked already, the run's LLM
+     * calls share one limit ({@link ReplicaRunSlots}), so a second worker would add threads and cost 17–20 % of the
+     * run's throughput (docs/performance.md, "Two replicas against one") but no calls: the helper hands itself back
+     * for another replica's workers and looks again every {@link #HELPER_RETRY}, ending once the run has.
+     */
     void help(JobContext ctx) throws Exception {
         long runJobId = ctx.payload().path("run_job_id").asLong();
         RunChunks chunks = new RunChunks(dataSource, runJobId);
@@ -198,6 +217,23 @@ public class JudgeRunHandler implements JobHandler {
             ctx.info("Run job " + runJobId + " has ended; nothing to help with.");
             return;
         }
+        if (ReplicaRunSlots.acquireIfUnworked(runJobId, Math.max(1, concurrency)) == null) {
+            if (!ctx.isHandedBackHere()) {
+                ctx.info("Run job " + runJobId + " is worked on this replica already, whose LLM calls for it share "
+                        + "one limit: handed back for the workers of other replicas (this one looks again every "
+                        + HELPER_RETRY.toSeconds() + " s, and ends the helper once the run has ended).");
+            }
+            ctx.handBack(HELPER_RETRY);
+            return;
+        }
+        try {
+            helpChunks(ctx, runJobId, chunks);
+        } finally {
+            ReplicaRunSlots.release(runJobId);
+        }
+    }
+
+    private void helpChunks(JobContext ctx, long runJobId, RunChunks chunks) throws Exception {
         Loaded loaded = load(ctx.payload().path("judge_version_id").asLong());
         ctx.info("Helping run job " + runJobId + " (judge " + loaded.sourceId() + "), concurrency " + concurrency);
         var lastCheck = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());

@@ -9,8 +9,9 @@ import java.util.concurrent.Semaphore;
  * run (the run's own job and any of its helper jobs that landed here). Without it each worker kept
  * {@code run-concurrency} calls waiting, so a replica running the run and three helpers queued four times the calls
  * on the provider's limit: more threads, smaller verdict batches, and at concurrency 128 a third less throughput
- * for half again the CPU per trace (docs/performance.md, "At concurrency 128"). Helpers still add throughput where
- * they should — on other replicas, each with its own slots.
+ * for half again the CPU per trace (docs/performance.md, "At concurrency 128"). Helpers add throughput where they
+ * should — on other replicas, each with its own slots; one that lands on a replica working the run already finds it
+ * here ({@link #acquireIfUnworked}) and hands itself back for another replica.
  */
 final class ReplicaRunSlots {
 
@@ -34,6 +35,11 @@ final class ReplicaRunSlots {
         Entry entry = BY_RUN.computeIfAbsent(runJobId, id -> new Entry(permits));
         entry.users++;
         return entry.slots;
+    }
+
+    /** Like {@link #acquire}, but only for the first worker of the run here: {@code null} when the run is worked. */
+    static synchronized Semaphore acquireIfUnworked(long runJobId, int permits) {
+        return BY_RUN.containsKey(runJobId) ? null : acquire(runJobId, permits);
     }
 
     /** The worker is done with the run; the last one here drops its slots. */

@@ -3,7 +3,9 @@ package dev.jury.judges.run;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 class ReplicaRunSlotsTest {
@@ -16,6 +18,7 @@ class ReplicaRunSlotsTest {
         var otherRun = ReplicaRunSlots.acquire(-102, 4);
         assertSame(first, helper, "the run's job and its helper here share one limit");
         assertNotSame(first, otherRun, "another run has its own");
+        assertNull(ReplicaRunSlots.acquireIfUnworked(-101, 4), "a helper finds the run worked here");
         first.acquireUninterruptibly(3);
         assertEquals(1, helper.availablePermits(), "what one worker holds, the other cannot take");
         first.release(3);
@@ -26,7 +29,10 @@ class ReplicaRunSlotsTest {
         ReplicaRunSlots.release(-101);
         ReplicaRunSlots.release(-102);
         assertEquals(before, ReplicaRunSlots.runs(), "nothing left behind");
-        assertNotSame(first, ReplicaRunSlots.acquire(-101, 4), "a later run starts afresh");
+        var later = ReplicaRunSlots.acquireIfUnworked(-101, 4);
+        assertNotNull(later, "a helper of a run no worker here works takes its slots");
+        assertNotSame(first, later, "a later run starts afresh");
         ReplicaRunSlots.release(-101);
+        assertEquals(before, ReplicaRunSlots.runs());
     }
 }

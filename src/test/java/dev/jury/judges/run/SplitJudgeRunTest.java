@@ -36,9 +36,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A large judge run split into chunks that the run's own job and its helper jobs — any worker of any replica —
- * claim with SKIP LOCKED (issue 16, deliverable 5): every trace judged exactly once, the progress summed over the
- * chunks, and a chunk whose job ended unfinished taken over.
+ * A large judge run split into chunks that the run's own job and its helper jobs — one worker per replica — claim
+ * with SKIP LOCKED (issue 16, deliverable 5): every trace judged exactly once, the progress summed over the chunks,
+ * a helper on the replica that works the run handed back for other replicas, and a chunk whose job ended
+ * unfinished taken over.
  */
 @QuarkusTest
 @TestSecurity(user = "admin", roles = "admin")
@@ -59,30 +60,12 @@ class SplitJudgeRunTest {
     JudgeService judgeService;
 
     @Test
-    void aLargeRunIsSharedByHelperJobsAndEachTraceIsJudgedOnce() throws Exception {
+    void aLargeRunIsSplitIntoChunksAndEachTraceIsJudgedOnce() throws Exception {
         String experiment = "split-" + UUID.randomUUID().toString().substring(0, 8);
         String model = "split-" + UUID.randomUUID().toString().substring(0, 6);
-        given().contentType(ContentType.JSON).body(Map.of("name", experiment)).post("/api/v1/experiments")
-                .then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("kind", "boolean", "levels", List.of(
-                        Map.of("value", "yes", "label", "Correct", "definition", "Right answer.", "negative", false),
-                        Map.of("value", "no", "label", "Wrong", "definition", "Wrong answer.", "negative", true)),
-                        "rationale_required", false))
-                .put("/api/v1/experiments/" + experiment + "/rubrics/correct").then().statusCode(201);
-        long versionId = judgeService.create(experiment, "correct", "Is {{ outputs }} right for {{ inputs }}?",
-                "openai-compatible:/" + model, Map.of("temperature", 0), "admin", false).id;
-        List<Long> traces = new ArrayList<>();
-        try (var c = dataSource.getConnection(); var s = c.prepareStatement("""
-                INSERT INTO trace (experiment_id, inputs, outputs)
-                SELECT e.id, '{"q": "2+2"}', to_jsonb('case-' || g || ' answer 4')
-                  FROM experiment e, generate_series(1, 60) g WHERE e.name = ? RETURNING id""")) {
-            s.setString(1, experiment);
-            var rs = s.executeQuery();
-            while (rs.next()) {
-                traces.add(rs.getLong(1));
-            }
-        }
-        // 50 ms a call: a chunk of 10 takes a worker a moment, long enough for the helpers to join in
+        long versionId = judgeOver(experiment, model);
+        List<Long> traces = traces(experiment, 60);
+        // 50 ms a call: a chunk of 10 takes a worker a moment, long enough for the helpers to be claimed here
         llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).atPriority(10)
                 .withRequestBody(matchingJsonPath("$.model", WireMock.equalTo(model)))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
@@ -108,7 +91,59 @@ class SplitJudgeRunTest {
         assertEquals(6, count("SELECT count(*) FROM judge_run_chunk WHERE run_job_id = ? AND done", runJob));
         assertEquals(60, count("SELECT sum(assessed) FROM judge_run_chunk WHERE run_job_id = ?", runJob));
 
-        // three helpers were started; they end on their own, and the run's job did not work every chunk alone
+        // three helpers were started for other replicas; this one works the run, so each handed itself back
+        // (saying why once), and each ended on its own once the run had
+        List<Long> helpers = helpersOf(runJob);
+        assertEquals(3, helpers.size());
+        for (long helper : helpers) {
+            Job h = Db.awaitJob(helper, Duration.ofSeconds(30));
+            assertEquals(JobStatus.SUCCEEDED, h.status, h.error);
+            String log = String.join("\n", jobs.logTail(helper, 100).stream().map(l -> l.message).toList());
+            assertEquals(1, log.split("is worked on this replica already", -1).length - 1, log);
+            assertTrue(log.contains("has ended; nothing to help with"), log);
+        }
+        assertEquals(0, count("SELECT count(*) FROM judge_run_chunk WHERE run_job_id = ? AND claimed_by <> ?",
+                runJob, runJob), "the run's own job worked every chunk: one worker per run and replica");
+    }
+
+    /**
+     * A helper on a replica that does not work the run (the run's job stands for one held by another replica)
+     * works its chunks: every trace judged once, under the run's job id.
+     */
+    @Test
+    void aHelperOnAReplicaThatDoesNotWorkTheRunWorksItsChunks() throws Exception {
+        String experiment = "help-" + UUID.randomUUID().toString().substring(0, 8);
+        String model = "help-" + UUID.randomUUID().toString().substring(0, 6);
+        long versionId = judgeOver(experiment, model);
+        List<Long> traces = traces(experiment, 25);
+        llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).atPriority(10)
+                .withRequestBody(matchingJsonPath("$.model", WireMock.equalTo(model)))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(completion("{\"result\": \"no\", \"rationale\": \"off\"}"))));
+        long run = job("RUNNING");
+        RunChunks chunks = new RunChunks(dataSource, run);
+        assertEquals(3, chunks.create(traces, 10));
+
+        long helper = QuarkusTransaction.requiringNew().call(() -> jobs.enqueue(JudgeRunHelperHandler.TYPE,
+                JSON.createObjectNode().put("run_job_id", run).put("judge_version_id", versionId), 0, "system"));
+        Job h = Db.awaitJob(helper, Duration.ofSeconds(60));
+        assertEquals(JobStatus.SUCCEEDED, h.status, h.error);
+        assertEquals(25, h.progressDone);
+        assertEquals(3, chunks.totals().done(), "every chunk done by the helper");
+        assertEquals(3, count("SELECT count(*) FROM judge_run_chunk WHERE run_job_id = ? AND claimed_by = ?",
+                run, helper));
+        for (long trace : traces) {
+            assertEquals(1, count("SELECT count(*) FROM assessment WHERE trace_id = ? AND judge_version_id = ?"
+                    + " AND (metadata->>'job_id')::bigint = ?", trace, versionId, run), "one verdict on " + trace);
+        }
+        try (var conn = dataSource.getConnection();
+             var s = conn.prepareStatement("UPDATE job SET status = 'SUCCEEDED', finished_at = now() WHERE id = ?")) {
+            s.setLong(1, run);
+            s.executeUpdate();
+        }
+    }
+
+    private List<Long> helpersOf(long runJob) throws SQLException {
         List<Long> helpers = new ArrayList<>();
         try (var c = dataSource.getConnection(); var s = c.prepareStatement(
                 "SELECT id FROM job WHERE type = 'judge-run-helper' AND (payload->>'run_job_id')::bigint = ?")) {
@@ -118,14 +153,7 @@ class SplitJudgeRunTest {
                 helpers.add(rs.getLong(1));
             }
         }
-        assertEquals(3, helpers.size());
-        for (long helper : helpers) {
-            Job h = Db.awaitJob(helper, Duration.ofSeconds(30));
-            assertEquals(JobStatus.SUCCEEDED, h.status, h.error);
-        }
-        long byHelpers = count("SELECT count(DISTINCT claimed_by) FROM judge_run_chunk WHERE run_job_id = ?"
-                + " AND claimed_by <> ?", runJob, runJob);
-        assertTrue(byHelpers >= 1, "helpers worked chunks of the run");
+        return helpers;
     }
 
     @Test
@@ -165,6 +193,35 @@ class SplitJudgeRunTest {
         assertEquals(2, totals.done());
         assertEquals(25, totals.traces());
         assertEquals(1, totals.unfinishedClaimers(), "b still holds chunk 1");
+    }
+
+    /** An experiment with a yes/no rubric and a judge on the fake LLM's {@code model}; the judge version's id. */
+    private long judgeOver(String experiment, String model) {
+        given().contentType(ContentType.JSON).body(Map.of("name", experiment)).post("/api/v1/experiments")
+                .then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("kind", "boolean", "levels", List.of(
+                        Map.of("value", "yes", "label", "Correct", "definition", "Right answer.", "negative", false),
+                        Map.of("value", "no", "label", "Wrong", "definition", "Wrong answer.", "negative", true)),
+                        "rationale_required", false))
+                .put("/api/v1/experiments/" + experiment + "/rubrics/correct").then().statusCode(201);
+        return judgeService.create(experiment, "correct", "Is {{ outputs }} right for {{ inputs }}?",
+                "openai-compatible:/" + model, Map.of("temperature", 0), "admin", false).id;
+    }
+
+    private List<Long> traces(String experiment, int n) throws SQLException {
+        List<Long> traces = new ArrayList<>();
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement("""
+                INSERT INTO trace (experiment_id, inputs, outputs)
+                SELECT e.id, '{"q": "2+2"}', to_jsonb('case-' || g || ' answer 4')
+                  FROM experiment e, generate_series(1, ?) g WHERE e.name = ? RETURNING id""")) {
+            s.setInt(1, n);
+            s.setString(2, experiment);
+            var rs = s.executeQuery();
+            while (rs.next()) {
+                traces.add(rs.getLong(1));
+            }
+        }
+        return traces;
     }
 
     /** A job row no worker will take (an unknown type), standing for a run or a helper in that state. */
