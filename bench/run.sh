@@ -142,11 +142,26 @@ start_jury() { # start_jury PORT LOG — one Jury instance on the bench database
     -Djury.review.latency-histogram=true \
     -jar "${JURY_JAR:-$JAR}" >"$2" 2>&1 &
 }
-start_jury "$PORT" "$OUT/app.log"
-APP_PID=$!
-STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")
-echo "$APP_PID" >"$OUT/app.pid"
-wait_for 120 "Jury" http_ok "$BASE_URL/q/health/ready"
+start_main_jury() { # start_main_jury LOG [WHAT] — (re)starts the main Jury on $PORT: APP_PID, app.pid, waits until ready
+  start_jury "$PORT" "$1"
+  APP_PID=$!
+  STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")
+  echo "$APP_PID" >"$OUT/app.pid"
+  wait_for 120 "${2:-Jury}" http_ok "$BASE_URL/q/health/ready"
+}
+start_second_jury() { # start_second_jury LOG — a second replica on the bench database: SECOND_PORT, SECOND_URL, SECOND_PID
+  SECOND_PORT="$(free_port)"
+  while [ "$SECOND_PORT" = "$LLM_PORT" ] || [ "$SECOND_PORT" = "$PORT" ] || port_open "$SECOND_PORT"; do
+    SECOND_PORT=$((SECOND_PORT + 1))
+  done
+  SECOND_URL="http://127.0.0.1:$SECOND_PORT"
+  say "Second Jury on $SECOND_URL"
+  start_jury "$SECOND_PORT" "$1"
+  SECOND_PID=$!
+  STARTED_PIDS=("$SECOND_PID" "${STARTED_PIDS[@]}")
+  wait_for 120 "second Jury" http_ok "$SECOND_URL/q/health/ready"
+}
+start_main_jury "$OUT/app.log"
 
 TOKEN="$(curl -fsS -d grant_type=password -d client_id=jury-cli -d username=admin -d password=admin \
   "$KEYCLOAK_URL/realms/jury/protocol/openid-connect/token" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')"

@@ -28,7 +28,7 @@ scenario_judge_run_replicas() {
   local cg_a="$REPLICAS_CGROUP_ROOT/jury-bench-$$-a" cg_b="$REPLICAS_CGROUP_ROOT/jury-bench-$$-b"
   local traces="${BENCH_REPLICAS_TRACES:-20000}" warm="${BENCH_REPLICAS_WARMUP_TRACES:-4000}"
   local warmups="${BENCH_REPLICAS_WARMUPS:-2}" max="${BENCH_REPLICAS_MAX_SECONDS:-600}"
-  local port_b base_b pid_b status=0 why=""
+  local base_b pid_b status=0 why=""
   quota="$(awk -v c="$cap" -v p="$period" 'BEGIN { printf "%d", c * p }')"
   for dir in "$cg_a" "$cg_b"; do
     if [ -z "$why" ]; then
@@ -61,20 +61,11 @@ scenario_judge_run_replicas() {
   # the 2-core machine, and one replica is sized like two (docs/performance.md "Two replicas against one").
   local opts="${JURY_EXTRA_OPTS:-} -XX:ActiveProcessorCount=${BENCH_REPLICA_PROCESSORS:-2}"
   replicas_stop "$APP_PID"
-  JURY_EXTRA_OPTS="$opts" start_jury "$PORT" "$OUT/app-a.log"
-  APP_PID=$!
-  STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")
-  wait_for 120 "Jury (replica a)" http_ok "$BASE_URL/q/health/ready"
+  JURY_EXTRA_OPTS="$opts" start_main_jury "$OUT/app-a.log" "Jury (replica a)"
   local llm="${LLM_PID:-0}" run=(bench_java JudgeRunReplicas run) uncapped="${BENCH_REPLICAS_UNCAPPED_WARMUP_TRACES:-30000}"
-  port_b="$(free_port)"
-  while [ "$port_b" = "$LLM_PORT" ] || [ "$port_b" = "$PORT" ] || port_open "$port_b"; do port_b=$((port_b + 1)); done
-  base_b="http://127.0.0.1:$port_b"
   if [ "$status" = 0 ]; then
-    say "judge-run-replicas: second Jury (replica b) on $base_b"
-    JURY_EXTRA_OPTS="$opts" start_jury "$port_b" "$OUT/app-b.log"
-    pid_b=$!
-    STARTED_PIDS=("$pid_b" "${STARTED_PIDS[@]}")
-    wait_for 120 "second Jury" http_ok "$base_b/q/health/ready"
+    JURY_EXTRA_OPTS="$opts" start_second_jury "$OUT/app-b.log"
+    base_b="$SECOND_URL" pid_b="$SECOND_PID"
     # The JIT first, uncapped: under a 0.4-CPU quota the compiler threads take most of a fresh replica's CPU for
     # tens of thousands of traces. Replicas in production run for days; the bench measures that steady state.
     say "judge-run-replicas: uncapped warm-up of both replicas (3 runs of $uncapped traces)"
@@ -93,10 +84,7 @@ scenario_judge_run_replicas() {
   if [ "$status" = 0 ] && [ "${BENCH_REPLICAS_HELPERS0:-1}" = 1 ]; then
     say "judge-run-replicas: replica a again, alone, with jury.judges.run-helpers=0"
     replicas_stop "$APP_PID"
-    JURY_EXTRA_OPTS="$opts -Djury.judges.run-helpers=0" start_jury "$PORT" "$OUT/app-helpers0.log"
-    APP_PID=$!
-    STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")
-    wait_for 120 "Jury (run-helpers=0)" http_ok "$BASE_URL/q/health/ready"
+    JURY_EXTRA_OPTS="$opts -Djury.judges.run-helpers=0" start_main_jury "$OUT/app-helpers0.log" "Jury (run-helpers=0)"
     say "judge-run-replicas: uncapped warm-up (3 runs of $uncapped traces, all on this replica)"
     "${run[@]}" warm-one-helpers0 "$BASE_URL" "$KEYCLOAK_URL" "$EXPERIMENT" 0 "$uncapped" 3 "$max" \
       "${PG_SERVER}${BENCH_DB}" "a=$APP_PID=" "$llm" /dev/null || status=$?
@@ -113,11 +101,7 @@ scenario_judge_run_replicas() {
   fi
   # the main Jury again as the harness started it (uncapped), for the scenarios after this one
   replicas_stop "$APP_PID"
-  start_jury "$PORT" "$OUT/app.log.after-replicas"
-  APP_PID=$!
-  STARTED_PIDS=("$APP_PID" "${STARTED_PIDS[@]}")
-  echo "$APP_PID" >"$OUT/app.pid"
-  wait_for 120 "Jury" http_ok "$BASE_URL/q/health/ready"
+  start_main_jury "$OUT/app.log.after-replicas"
   replicas_cgroups_remove
   [ "$status" = 0 ] || printf '\033[31mjudge-run-replicas: failed (see above, logs in %s)\033[0m\n' "$OUT" >&2
 }

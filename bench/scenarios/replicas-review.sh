@@ -8,14 +8,8 @@
 # The main instance is running again afterwards, so scenarios after this one still run. Sourced by bench/run.sh.
 scenario_replicas_review() {
   local port_b base_b pid_b status=0
-  port_b="$(free_port)"
-  while [ "$port_b" = "$LLM_PORT" ] || [ "$port_b" = "$PORT" ] || port_open "$port_b"; do port_b=$((port_b + 1)); done
-  base_b="http://127.0.0.1:$port_b"
-  say "replicas-review: second Jury on $base_b"
-  start_jury "$port_b" "$OUT/app-b.log"
-  pid_b=$!
-  STARTED_PIDS=("$pid_b" "${STARTED_PIDS[@]}")
-  wait_for 120 "second Jury" http_ok "$base_b/q/health/ready"
+  start_second_jury "$OUT/app-b.log"
+  port_b="$SECOND_PORT" base_b="$SECOND_URL" pid_b="$SECOND_PID"
 
   # an experiment of its own: its queue must not meet the one another scenario seeded (same queue name)
   local review_exp="$EXPERIMENT-review"
