@@ -388,6 +388,8 @@ public class AlignmentRunService {
     @Transactional(TxType.SUPPORTS)
     public List<RunDetails> list(String experiment, String name, int limit) {
         Judge judge = judges.judge(experiment, name);
+        // The jobs first, then the runs, for the reason given in get(): a run's finished job comes with its results.
+        Job.list("id IN (SELECT r.jobId FROM AlignmentRun r WHERE r.judgeId = ?1)", judge.id);
         return AlignmentRun.listForJudge(judge.id, Math.max(1, Math.min(limit, 200))).stream().map(this::details)
                 .toList();
     }
