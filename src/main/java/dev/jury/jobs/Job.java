@@ -75,6 +75,13 @@ public class Job extends PanacheEntityBase {
     @Column(name = "finished_at")
     public Instant finishedAt;
 
+    /**
+     * Set when a handler handed the job back ({@link JobContext#handBack}): until then only replicas that did not
+     * hand it back may take it (docs/jobs.md, "Handing a job back").
+     */
+    @Column(name = "not_before")
+    public Instant notBefore;
+
     /** The newest jobs, optionally of one type, newest first. */
     public static List<Job> listRecent(String type, int limit) {
         var query = type == null || type.isBlank()
@@ -108,6 +115,11 @@ public class Job extends PanacheEntityBase {
     /** Whether a page showing this job should keep polling for progress. */
     public boolean isActive() {
         return !status.isFinished();
+    }
+
+    /** Queued again by a handler that handed it back, and the replicas that did wait until {@link #notBefore}. */
+    public boolean isHandedBack() {
+        return status == JobStatus.QUEUED && notBefore != null && notBefore.isAfter(Instant.now());
     }
 
     /** The status as a CSS modifier, e.g. {@code running}. */

@@ -35,11 +35,11 @@ public class JobApi {
     /** A job as the API shows it (snake_case on the wire: {@code started_at}, {@code cancel_requested}, …). */
     public record JobView(long id, String type, JobStatus status, Progress progress, long errors,
                           boolean cancelRequested, int attempts, String createdBy, Instant createdAt,
-                          Instant startedAt, Instant finishedAt, String error, JsonNode result) {
+                          Instant startedAt, Instant finishedAt, String error, JsonNode result, Instant notBefore) {
         public static JobView of(Job job) {
             return new JobView(job.id, job.type, job.status, new Progress(job.progressDone, job.progressTotal),
                     job.progressErrors, job.cancelRequested, job.attempts, job.createdBy, job.createdAt,
-                    job.startedAt, job.finishedAt, job.error, job.result);
+                    job.startedAt, job.finishedAt, job.error, job.result, job.isHandedBack() ? job.notBefore : null);
         }
     }
 

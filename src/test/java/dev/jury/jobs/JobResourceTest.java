@@ -105,6 +105,28 @@ class JobResourceTest {
                 .body(not(containsString("Cancel job")));
     }
 
+    /** A job a handler handed back says so on its page and in the API, with the time its replica looks again. */
+    @Test
+    void aHandedBackJobSaysSoUntilItsReplicaLooksAgain() {
+        long id = QuarkusTransaction.requiringNew().call(() -> ((Number) Panache.getEntityManager()
+                .createNativeQuery("INSERT INTO job (type, status, created_by, not_before, declined_by) VALUES "
+                        + "('test-none', 'QUEUED', 'admin', now() + interval '1 hour', ARRAY['other/1/x']) RETURNING id")
+                .getSingleResult()).longValue());
+        given().get("/jobs/" + id).then().statusCode(200)
+                .body(containsString("QUEUED"))
+                .body(containsString("handed back for another replica"));
+        given().get("/api/v1/jobs/" + id).then().statusCode(200)
+                .body("not_before", org.hamcrest.Matchers.notNullValue());
+
+        QuarkusTransaction.requiringNew().run(() -> Panache.getEntityManager()
+                .createNativeQuery("UPDATE job SET status = 'CANCELLED', finished_at = now() WHERE id = ?1")
+                .setParameter(1, id).executeUpdate());
+        given().get("/jobs/" + id).then().statusCode(200)
+                .body(not(containsString("handed back")));
+        given().get("/api/v1/jobs/" + id).then().statusCode(200)
+                .body("not_before", org.hamcrest.Matchers.nullValue());
+    }
+
     @Test
     void runningJobFragmentPollsAndTheCancelFormStopsIt() throws Exception {
         long id = jobs.enqueue("test-count", JSON.readTree("{\"count\":100000,\"sleep_ms\":5}"), 100_000, "admin");
