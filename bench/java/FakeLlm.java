@@ -27,6 +27,12 @@ public class FakeLlm {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         var served = new AtomicLong();
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+        // The JDK server keeps at most 200 idle keep-alive connections and closes the others as soon as they go idle
+        // (sun.net.httpserver.maxIdleConnections). A client that keeps more pooled — two replicas at concurrency 128,
+        // one at 256 — then sends requests on connections the server is closing: "Connection reset", a judge error
+        // per trace and an open circuit, which runs 11 and 12 of judge-run-replicas met (docs/performance.md). Every
+        // connection a caller may keep stays open here, as a provider's load balancer would keep them.
+        System.setProperty("sun.net.httpserver.maxIdleConnections", String.valueOf(Math.max(200, 4 * threads)));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), Math.max(256, 2 * threads));
         server.setExecutor(Executors.newFixedThreadPool(threads));
         server.createContext("/v1/chat/completions", exchange -> {
