@@ -63,15 +63,8 @@ class JudgeRunTest {
     List<Long> seed(int n, String provider) throws SQLException {
         experiment = "run-" + UUID.randomUUID().toString().substring(0, 8);
         model = "run-" + UUID.randomUUID().toString().substring(0, 6);
-        given().contentType(ContentType.JSON).body(Map.of("name", experiment)).post("/api/v1/experiments")
-                .then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("kind", "boolean", "levels", List.of(
-                        Map.of("value", "yes", "label", "Correct", "definition", "Right answer.", "negative", false),
-                        Map.of("value", "no", "label", "Wrong", "definition", "Wrong answer.", "negative", true)),
-                        "rationale_required", false))
-                .put("/api/v1/experiments/" + experiment + "/rubrics/correct").then().statusCode(201);
-        judgeService.create(experiment, "correct", "Is {{ outputs }} a correct answer to {{ inputs }}?",
-                provider + ":/" + model, Map.of("temperature", 0), "admin", false);
+        YesNoJudge.create(judgeService, experiment, "Is {{ outputs }} a correct answer to {{ inputs }}?",
+                provider + ":/" + model);
         var ids = new java.util.ArrayList<Long>();
         try (var c = dataSource.getConnection()) {
             for (int i = 1; i <= n; i++) {

@@ -13,7 +13,6 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -21,17 +20,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.LongStream;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static dev.jury.llm.LlmFakeServer.completion;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,10 +60,7 @@ class SplitJudgeRunTest {
         long versionId = judgeOver(experiment, model);
         List<Long> traces = traces(experiment, 60);
         // 50 ms a call: a chunk of 10 takes a worker a moment, long enough for the helpers to be claimed here
-        llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).atPriority(10)
-                .withRequestBody(matchingJsonPath("$.model", WireMock.equalTo(model)))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withFixedDelay(50).withBody(completion("{\"result\": \"yes\", \"rationale\": \"fine\"}"))));
+        YesNoJudge.answers(llm, model, "yes", "fine", 50);
 
         long runJob = QuarkusTransaction.requiringNew().call(() -> jobs.enqueue(JudgeRunHandler.TYPE,
                 JSON.createObjectNode().put("judge_version_id", versionId).put("chunk_size", 10), 60, "admin"));
@@ -116,10 +107,7 @@ class SplitJudgeRunTest {
         String model = "help-" + UUID.randomUUID().toString().substring(0, 6);
         long versionId = judgeOver(experiment, model);
         List<Long> traces = traces(experiment, 25);
-        llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).atPriority(10)
-                .withRequestBody(matchingJsonPath("$.model", WireMock.equalTo(model)))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(completion("{\"result\": \"no\", \"rationale\": \"off\"}"))));
+        YesNoJudge.answers(llm, model, "no", "off", 0);
         long run = job("RUNNING");
         RunChunks chunks = new RunChunks(dataSource, run);
         assertEquals(3, chunks.create(traces, 10));
@@ -197,15 +185,8 @@ class SplitJudgeRunTest {
 
     /** An experiment with a yes/no rubric and a judge on the fake LLM's {@code model}; the judge version's id. */
     private long judgeOver(String experiment, String model) {
-        given().contentType(ContentType.JSON).body(Map.of("name", experiment)).post("/api/v1/experiments")
-                .then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("kind", "boolean", "levels", List.of(
-                        Map.of("value", "yes", "label", "Correct", "definition", "Right answer.", "negative", false),
-                        Map.of("value", "no", "label", "Wrong", "definition", "Wrong answer.", "negative", true)),
-                        "rationale_required", false))
-                .put("/api/v1/experiments/" + experiment + "/rubrics/correct").then().statusCode(201);
-        return judgeService.create(experiment, "correct", "Is {{ outputs }} right for {{ inputs }}?",
-                "openai-compatible:/" + model, Map.of("temperature", 0), "admin", false).id;
+        return YesNoJudge.create(judgeService, experiment, "Is {{ outputs }} right for {{ inputs }}?",
+                "openai-compatible:/" + model);
     }
 
     private List<Long> traces(String experiment, int n) throws SQLException {
