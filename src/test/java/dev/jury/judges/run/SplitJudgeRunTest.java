@@ -190,19 +190,7 @@ class SplitJudgeRunTest {
     }
 
     private List<Long> traces(String experiment, int n) throws SQLException {
-        List<Long> traces = new ArrayList<>();
-        try (var c = dataSource.getConnection(); var s = c.prepareStatement("""
-                INSERT INTO trace (experiment_id, inputs, outputs)
-                SELECT e.id, '{"q": "2+2"}', to_jsonb('case-' || g || ' answer 4')
-                  FROM experiment e, generate_series(1, ?) g WHERE e.name = ? RETURNING id""")) {
-            s.setInt(1, n);
-            s.setString(2, experiment);
-            var rs = s.executeQuery();
-            while (rs.next()) {
-                traces.add(rs.getLong(1));
-            }
-        }
-        return traces;
+        return YesNoJudge.traces(dataSource, experiment, n);
     }
 
     /** A job row no worker will take (an unknown type), standing for a run or a helper in that state. */

@@ -33,6 +33,23 @@ final class YesNoJudge {
         return judges.create(experiment, "correct", template, modelUri, Map.of("temperature", 0), "admin", false).id;
     }
 
+    /** {@code n} traces "case-i answer 4" in the experiment, in id order. */
+    static List<Long> traces(javax.sql.DataSource dataSource, String experiment, int n) throws java.sql.SQLException {
+        List<Long> traces = new java.util.ArrayList<>();
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement("""
+                INSERT INTO trace (experiment_id, inputs, outputs)
+                SELECT e.id, '{"q": "2+2"}', to_jsonb('case-' || g || ' answer 4')
+                  FROM experiment e, generate_series(1, ?) g WHERE e.name = ? ORDER BY g RETURNING id""")) {
+            s.setInt(1, n);
+            s.setString(2, experiment);
+            var rs = s.executeQuery();
+            while (rs.next()) {
+                traces.add(rs.getLong(1));
+            }
+        }
+        return traces;
+    }
+
     /** The fake LLM answers every call for {@code model} with {@code result} after {@code delayMillis}. */
     static void answers(WireMockServer llm, String model, String result, String rationale, int delayMillis) {
         llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).atPriority(10)
