@@ -103,11 +103,7 @@ public class JudgeRunReplicas {
         }
 
         token = adminToken(client, keycloak);
-        Map<String, long[]> before = new LinkedHashMap<>();
-        for (Replica r : replicas) {
-            before.put(r.name(), new long[] {ticks(r.pid()), throttled(r.cgroup())[0], throttled(r.cgroup())[1],
-                    jitTicks(r.pid())});
-        }
+        Map<String, long[]> before = counters(replicas);
         long pg0 = ServerTimings.postgresTicks();
         long llm0 = ticks(llmPid);
         long self0 = selfCpuNanos();
@@ -116,11 +112,7 @@ public class JudgeRunReplicas {
                 "{\"tag\": \"bench=" + tag + "\"}", 202));
         String status = JudgeRunLoad.awaitJob(client, token, base, job, maxSeconds);
         double wall = (System.nanoTime() - wall0) / 1e9;
-        Map<String, long[]> after = new LinkedHashMap<>();
-        for (Replica r : replicas) {
-            after.put(r.name(), new long[] {ticks(r.pid()), throttled(r.cgroup())[0], throttled(r.cgroup())[1],
-                    jitTicks(r.pid())});
-        }
+        Map<String, long[]> after = counters(replicas);
         long pg1 = ServerTimings.postgresTicks();
         long llm1 = ticks(llmPid);
         long self1 = selfCpuNanos();
@@ -261,6 +253,16 @@ public class JudgeRunReplicas {
     }
 
     /** The scenario's JSON: the two-replica run against the one-replica runs. */
+    /** Per replica: CPU ticks, throttled periods, throttled time, JIT compiler ticks — read once each. */
+    static Map<String, long[]> counters(List<Replica> replicas) throws Exception {
+        Map<String, long[]> counters = new LinkedHashMap<>();
+        for (Replica r : replicas) {
+            long[] throttled = throttled(r.cgroup());
+            counters.put(r.name(), new long[] {ticks(r.pid()), throttled[0], throttled[1], jitTicks(r.pid())});
+        }
+        return counters;
+    }
+
     static void summary(Path out, Path one, Path two, Path oneHelpers0) throws Exception {
         String a = Files.readString(one);
         String b = Files.readString(two);
