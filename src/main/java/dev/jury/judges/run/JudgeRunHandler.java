@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jury.jobs.JobContext;
 import dev.jury.jobs.JobHandler;
+import dev.jury.llm.CircuitWait;
 import dev.jury.llm.LlmException;
 import dev.jury.llm.LlmProviders;
 import io.agroal.api.AgroalDataSource;
@@ -339,7 +340,7 @@ public class JudgeRunHandler implements JobHandler {
             Semaphore llmCalls = ReplicaRunSlots.acquire(runJobId, calls); // shared with this run's other workers here
             var futures = new java.util.concurrent.ConcurrentLinkedQueue<Future<?>>();
             var notConfigured = new java.util.concurrent.atomic.AtomicReference<String>();
-            var pause = new CircuitPause(ctx, loaded.setup().model());
+            var pause = CircuitWait.of(llm, loaded.setup().model(), ctx::warn, ctx::info);
             var store = new OutcomeStore(new VerdictBatchWriter(dataSource,
                     JSON.createObjectNode().put("job_id", runJobId), loaded.name(), loaded.sourceId(),
                     loaded.versionId(), loaded.rubricVersionId()), ctx, stored);
@@ -402,7 +403,7 @@ public class JudgeRunHandler implements JobHandler {
     private void assessOne(JobContext ctx, JudgeCaller.Setup setup, String sourceId, long traceId,
                            Map<String, JsonNode> values, OutcomeStore store,
                            java.util.concurrent.atomic.AtomicReference<String> notConfigured, Semaphore llmCalls,
-                           CircuitPause pause, java.util.function.BooleanSupplier stop) {
+                           CircuitWait pause, java.util.function.BooleanSupplier stop) {
         try {
             if (values == null) {
                 ctx.increment(1, 1);
@@ -450,53 +451,6 @@ public class JudgeRunHandler implements JobHandler {
         } catch (RuntimeException e) {
             LOG.warnf(e, "Judge %s failed on trace %d", sourceId, traceId);
             store.add(VerdictBatchWriter.Outcome.error(traceId, "internal error: " + e.getMessage(), null));
-        }
-    }
-
-    /**
-     * The run's wait while its provider's circuit is open ({@code jury.llm.circuit}): every run thread that met
-     * {@code CIRCUIT_OPEN} sleeps until the circuit lets a trial call through, then calls again; the job's log says
-     * "Paused" once per outage and "Resumed" at the first call that goes through. Online scoring pauses the same way.
-     */
-    private final class CircuitPause {
-        private final JobContext ctx;
-        private final String model;
-        private final java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
-
-        CircuitPause(JobContext ctx, String model) {
-            this.ctx = ctx;
-            this.model = model;
-        }
-
-        /** Sleeps until the circuit lets calls through; {@code false} when the run was stopped meanwhile. */
-        boolean await(java.util.function.BooleanSupplier stop) {
-            java.time.Duration left = llm.pausedFor(model);
-            if (paused.compareAndSet(false, true)) {
-                ctx.warn("Paused: the provider's circuit is open (repeated failures); the run goes on when it lets "
-                        + "calls through again, in about " + Math.max(1, left.toSeconds()) + " s. Traces waiting "
-                        + "meanwhile are not marked as errors.");
-            }
-            do { // at least once: while a trial call is out the circuit fails the others fast and says "go" (zero)
-                if (stop.getAsBoolean()) {
-                    return false;
-                }
-                try {
-                    // a little jitter, so that the waiting threads do not all call again at the same millisecond
-                    Thread.sleep(Math.max(100, Math.min(left.toMillis(), 1_000))
-                            + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 50));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-                left = llm.pausedFor(model);
-            } while (!left.isZero());
-            return !stop.getAsBoolean();
-        }
-
-        void callWentThrough() {
-            if (paused.get() && paused.compareAndSet(true, false)) {
-                ctx.info("Resumed: the provider's circuit lets calls through again.");
-            }
         }
     }
 
