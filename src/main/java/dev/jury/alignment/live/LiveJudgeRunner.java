@@ -8,7 +8,6 @@ import dev.jury.alignment.JudgeProgram;
 import dev.jury.alignment.JudgeRunner;
 import dev.jury.judges.run.JudgeCaller;
 import dev.jury.judges.prompt.Verdict;
-import dev.jury.llm.LlmException;
 
 import java.util.Objects;
 
@@ -36,14 +35,8 @@ public final class LiveJudgeRunner implements JudgeRunner {
         JudgeCaller.Setup setup = base.withProgram(program.instructions(), program.demos(), program.memory());
         JsonNode whole = run.wholeTrace(example.traceId()).orElseGet(() -> whole(example));
         var values = JudgeCaller.values(example.inputs(), example.outputs(), example.expectations(), whole);
-        try {
-            Verdict verdict = caller.assess(setup, values, temperature, run.jobId(), example.traceId()).verdict();
-            run.succeeded();
-            return verdict;
-        } catch (LlmException e) {
-            run.fault("judge", e);
-            throw e;
-        }
+        return run.call("judge", setup.model(),
+                () -> caller.assess(setup, values, temperature, run.jobId(), example.traceId()).verdict());
     }
 
     private static JsonNode whole(AlignmentExample example) {

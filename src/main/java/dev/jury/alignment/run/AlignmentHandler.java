@@ -23,14 +23,17 @@ import dev.jury.judges.run.JudgeCaller;
 import dev.jury.judges.JudgeService;
 import dev.jury.judges.JudgeVersion;
 import dev.jury.judges.prompt.Verdict;
+import dev.jury.llm.CircuitWait;
 import dev.jury.llm.LlmCall;
 import dev.jury.llm.LlmClient;
 import dev.jury.traces.Trace;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -74,6 +77,10 @@ public class AlignmentHandler implements JobHandler {
     @Inject
     ObjectMapper json;
 
+    /** How long a run waits for a provider whose circuit stays open before it fails (docs/alignment.md). */
+    @ConfigProperty(name = "jury.alignment.max-provider-outage", defaultValue = "5m")
+    Duration maxProviderOutage;
+
     @Override
     public String type() {
         return TYPE;
@@ -116,7 +123,9 @@ public class AlignmentHandler implements JobHandler {
         List<AlignmentExample> heldout = examples(ds.heldout(), loaded.traces());
         Map<String, JsonNode> whole = new HashMap<>();
         loaded.traces().forEach((id, t) -> whole.put(String.valueOf(id), JudgeCaller.values(t).get("trace")));
-        LiveRun live = new LiveRun(job.jobId(), run.reflectionModel, whole);
+        // an open circuit is waited out (the judge's and the reflection model's providers each): docs/alignment.md
+        LiveRun live = new LiveRun(job.jobId(), run.reflectionModel, whole,
+                model -> CircuitWait.of(llm, model, job::warn, job::info), job::isCancelRequested, maxProviderOutage);
         BooleanSupplier stop = () -> job.isCancelRequested() || live.failed();
         AlignmentLog log = new AlignmentLog() {
             @Override
