@@ -8,6 +8,7 @@ import dev.jury.jobs.JobHandler;
 import dev.jury.judges.JudgeVersion;
 import dev.jury.judges.run.JudgeCaller;
 import dev.jury.judges.run.TraceValues;
+import dev.jury.llm.CircuitWait;
 import dev.jury.llm.LlmClient;
 import dev.jury.llm.LlmException;
 import io.agroal.api.AgroalDataSource;
@@ -19,7 +20,6 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -93,8 +93,8 @@ public class OnlineScoringHandler implements JobHandler {
         long scored = 0;
         long failed = 0;
         String stop = "cancelled";
-        boolean pausedLogged = false;
         var versions = new HashMap<Long, Version>();
+        var circuits = new HashMap<String, CircuitWait>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.concurrency()));
         try {
             while (!ctx.isCancelRequested()) {
@@ -113,20 +113,14 @@ public class OnlineScoringHandler implements JobHandler {
                     break;
                 }
                 Version version = versions.computeIfAbsent(state.versionId(), OnlineScoringHandler::load);
-                Duration pause = llm.pausedFor(version.setup().model());
-                if (!pause.isZero()) {
-                    if (!pausedLogged) {
-                        ctx.warn("Paused: the provider's circuit is open (repeated failures); next try in about "
-                                + Math.max(1, pause.toSeconds()) + " s.");
-                        pausedLogged = true;
-                    }
-                    sleep(Math.min(pause.toMillis() + 10, config.pollInterval().toMillis()));
+                CircuitWait circuit = circuits.computeIfAbsent(version.setup().model(),
+                        model -> CircuitWait.of(llm, model, ctx::warn, ctx::info));
+                if (!llm.pausedFor(version.setup().model()).isZero()) {
+                    // claim nothing while the provider refuses calls; the loop's checks run again after the wait
+                    circuit.await(() -> ctx.isCancelRequested() || System.nanoTime() - started
+                            > config.maxJobTime().toNanos() || !enabled(configId));
                     lastWork = System.nanoTime(); // a pause is not idleness
                     continue;
-                }
-                if (pausedLogged) {
-                    ctx.info("Resumed: the provider's circuit lets calls through again.");
-                    pausedLogged = false;
                 }
                 if (now - lastLook >= config.pollInterval().toNanos() || lastLook == 0) {
                     queue.discover(configId);
@@ -145,6 +139,9 @@ public class OnlineScoringHandler implements JobHandler {
                 }
                 lastWork = System.nanoTime();
                 Batch batch = score(ctx, pool, version, claimed);
+                if (!batch.outcomes.isEmpty()) {
+                    circuit.callWentThrough();
+                }
                 List<Long> stored = queue.complete(configId, token, version.scorer(), batch.outcomes,
                         JSON.createObjectNode().put("via", TYPE).put("job_id", ctx.jobId()).toString());
                 queue.release(configId, token, batch.retryLater, true);
@@ -259,6 +256,16 @@ public class OnlineScoringHandler implements JobHandler {
                 long version = rs.getLong(2);
                 return new State(rs.getBoolean(1), rs.wasNull() ? null : version);
             }
+        }
+    }
+
+    /** Whether the config still scores, asked while waiting out an open circuit; a failed read keeps waiting. */
+    private boolean enabled(long configId) {
+        try {
+            State state = state(configId);
+            return state != null && state.enabled() && state.versionId() != null;
+        } catch (SQLException e) {
+            return true;
         }
     }
 

@@ -84,6 +84,11 @@ class OnlineScoringCircuitTest {
         assertEquals(0, count(dataSource, """
                 SELECT count(*) FROM assessment a JOIN trace t ON t.id = a.trace_id
                  WHERE t.experiment_id = ? AND NOT a.valid""", w.experimentId()), "no error assessment");
+        assertEquals(1, count(dataSource, """
+                SELECT count(*) FROM job_log l JOIN job j ON j.id = l.job_id
+                 WHERE j.type = 'online-scoring' AND l.message LIKE 'Resumed: the provider''s circuit lets calls%'
+                   AND (j.payload ->> 'config_id')::bigint = (SELECT id FROM online_scoring WHERE judge_id = ?)""",
+                w.judgeId()), "'Resumed' once, after the first batch that went through");
     }
 
     private void awaitCount(String what, String sql, long judgeId, long atLeast) throws Exception {
