@@ -128,9 +128,15 @@ while [ "$PORT" = "$LLM_PORT" ] || port_open "$PORT"; do PORT=$((PORT + 1)); don
 BASE_URL="http://127.0.0.1:$PORT"
 say "Jury: starting on $BASE_URL against database $BENCH_DB"
 start_jury() { # start_jury PORT LOG — one Jury instance on the bench database; its PID in $!
-  # JURY_JAVA / JURY_JAR / JURY_EXTRA_OPTS: another JVM, packaging or options (the startup scenario's AOT cache).
+  # JURY_JAVA / JURY_JAR / JURY_EXTRA_OPTS: another JVM, packaging or options (the startup scenario's AOT cache);
+  # JURY_LAUNCHER: a script that takes the jar and the JVM options and execs java (deploy/fast-start.sh).
+  local launch=("${JURY_JAVA:-java}") jar=(-jar "${JURY_JAR:-$JAR}")
+  if [ -n "${JURY_LAUNCHER:-}" ]; then
+    launch=("$JURY_LAUNCHER" "${JURY_JAR:-$JAR}")
+    jar=()
+  fi
   # shellcheck disable=SC2086
-  JURY_DB_URL="${PG_SERVER}${BENCH_DB}" nohup "${JURY_JAVA:-java}" ${BENCH_APP_JAVA_OPTS:--Xmx1g} ${JURY_EXTRA_OPTS:-} \
+  JURY_DB_URL="${PG_SERVER}${BENCH_DB}" nohup "${launch[@]}" ${BENCH_APP_JAVA_OPTS:--Xmx1g} ${JURY_EXTRA_OPTS:-} \
     $EMBEDDER_OPTS \
     -Dquarkus.http.port="$1" \
     -Djury.keycloak.url="$KEYCLOAK_URL" \
@@ -140,7 +146,7 @@ start_jury() { # start_jury PORT LOG — one Jury instance on the bench database
     -Djury.judges.run-concurrency="$JUDGE_CONCURRENCY" \
     -Djury.online-scoring.concurrency="$JUDGE_CONCURRENCY" \
     -Djury.review.latency-histogram=true \
-    -jar "${JURY_JAR:-$JAR}" >"$2" 2>&1 &
+    "${jar[@]}" >"$2" 2>&1 &
 }
 start_main_jury() { # start_main_jury LOG [WHAT] — (re)starts the main Jury on $PORT: APP_PID, app.pid, waits until ready
   start_jury "$PORT" "$1"

@@ -3,27 +3,33 @@
 # the wall time from exec to /q/health/ready answering UP, Quarkus's own "started in", and the process's RSS once
 # ready (before any request). Target: ready < 3 s (JVM mode).
 #
-# Twice when a JDK 25+ is found (BENCH_AOT_JAVA, else the newest /usr/lib/jvm/*/bin/java of version >= 25): first
-# as built (java on the PATH, the fast-jar), then with an AOT cache (JEP 483/514/515) — the `aot-jar` packaging built
+# Three ways, each BENCH_STARTUP_RUNS times: as built (java on the PATH, the fast-jar); the uber-jar with a
+# class-data archive through deploy/fast-start.sh (JDK 17+: built into target/quarkus-app-uber, one training start
+# that writes the archive, then the timed starts); and, when a JDK 25+ is found (BENCH_AOT_JAVA, else the newest
+# /usr/lib/jvm/*/bin/java of version >= 25), with an AOT cache (JEP 483/514/515) — the `aot-jar` packaging built
 # into target/quarkus-app-aot, one training run that starts the app, signs in and opens a few pages, then the timed
 # starts with -XX:AOTCache (docs/deployment.md, "Fast start"). RSS under load with the embedding model loaded is
 # measured by running offline-judge before reviewer-loop-htmx in one bench run (the window reports app_rss_mb).
 # Writes $OUT/startup.json. Sourced by bench/run.sh.
 scenario_startup() {
-  local runs="${BENCH_STARTUP_RUNS:-3}" aot_java plain aot=""
+  local runs="${BENCH_STARTUP_RUNS:-3}" aot_java plain cds aot=""
   # The bench's own app has just started: let its JIT settle so the timed starts have the cores to themselves.
   sleep "${BENCH_STARTUP_SETTLE:-15}"
   plain="$(time_starts "$runs" java "$JAR" "" "")"
+  build_cds_archive
+  cds="$(JURY_LAUNCHER="$ROOT/deploy/fast-start.sh" time_starts "$runs" java "$CDS_JAR" "" cds_)"
   aot_java="$(find_aot_java)"
   if [ -n "$aot_java" ]; then
     build_aot_cache "$aot_java"
     aot="$(time_starts "$runs" "$aot_java" "$ROOT/target/quarkus-app-aot/quarkus-run.jar" \
       "-XX:AOTCache=$ROOT/target/quarkus-app-aot/app.aot" aot_)"
   fi
-  # flat keys (bench/java/ResultsTable reads top-level values): the fast-jar's, then the AOT cache's with aot_
-  printf '{"scenario": "startup", "runs": %s, %s%s, "aot_java": "%s"}\n' \
-    "$runs" "$plain" "${aot:+, $aot}" "$aot_java" >"$OUT/startup.json"
+  # flat keys (bench/java/ResultsTable reads top-level values): the fast-jar's, the archive's with cds_, then the AOT
+  # cache's with aot_
+  printf '{"scenario": "startup", "runs": %s, %s, %s%s, "aot_java": "%s"}\n' \
+    "$runs" "$plain" "$cds" "${aot:+, $aot}" "$aot_java" >"$OUT/startup.json"
   printf '%-22s %s\n' startup "$(startup_line "$plain" "") ($(java -version 2>&1 | head -1 | tr -d '"'), fast-jar)"
+  printf '%-22s %s\n' "" "$(startup_line "$cds" cds_) (the same JDK, uber-jar + class-data archive)"
   [ -z "$aot" ] || printf '%-22s %s\n' "" \
     "$(startup_line "$aot" aot_) ($("$aot_java" -version 2>&1 | head -1 | tr -d '"'), AOT cache)"
 }
@@ -79,6 +85,36 @@ find_aot_java() { # a java of version 25 or newer: BENCH_AOT_JAVA, else the newe
   echo "$best"
 }
 
+build_cds_archive() { # CDS_JAR: the uber-jar (target/quarkus-app-uber), its archive written by a first start through
+  # deploy/fast-start.sh
+  local dir="$ROOT/target/quarkus-app-uber" jar port_t pid_t
+  say "Startup: building the uber-jar and writing its class-data archive (deploy/fast-start.sh)"
+  ./mvnw -B -q -o package -DskipTests -Dquarkus.package.jar.type=uber-jar \
+    -Dquarkus.package.output-directory=quarkus-app-uber >/dev/null 2>&1 \
+    || ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=uber-jar \
+      -Dquarkus.package.output-directory=quarkus-app-uber >/dev/null
+  jar="$(ls -t "$dir"/*-runner.jar | head -1)"
+  rm -f "$jar.jsa" "$jar.jsa.stamp"
+  port_t="$(startup_port)"
+  JURY_LAUNCHER="$ROOT/deploy/fast-start.sh" JURY_JAR="$jar" start_jury "$port_t" "$OUT/app-cds-training.log"
+  pid_t=$!
+  STARTED_PIDS+=("$pid_t")
+  wait_for 120 "Jury (class-data archive's first start)" http_ok "http://127.0.0.1:$port_t/q/health/ready"
+  training_requests "http://127.0.0.1:$port_t"
+  kill "$pid_t"
+  wait "$pid_t" 2>/dev/null || true # the JVM writes the archive on exit
+  [ -s "$jar.jsa" ] || die "the first start through deploy/fast-start.sh wrote no archive (see $OUT/app-cds-training.log)"
+  CDS_JAR="$jar"
+}
+
+training_requests() { # training_requests BASE — what a start and the first minutes touch: the API with a token, the
+  # review pages (a redirect to sign-in), the start page
+  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$1/api/v1/experiments" || true
+  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$1/api/v1/experiments/$EXPERIMENT/traces" || true
+  curl -sS -o /dev/null "$1/review" || true
+  curl -sS -o /dev/null "$1/" || true
+}
+
 build_aot_cache() { # build_aot_cache JAVA — the aot-jar in target/quarkus-app-aot and its cache from one training run
   local jvm="$1" dir="$ROOT/target/quarkus-app-aot" port_t base_t pid_t
   say "Startup: building the aot-jar and training its AOT cache with $jvm"
@@ -94,11 +130,7 @@ build_aot_cache() { # build_aot_cache JAVA — the aot-jar in target/quarkus-app
   pid_t=$!
   STARTED_PIDS+=("$pid_t")
   wait_for 120 "Jury (AOT training run)" http_ok "$base_t/q/health/ready"
-  # What a start and the first minutes touch: the API with a token, the review pages (redirect to sign-in), metrics.
-  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$base_t/api/v1/experiments" || true
-  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$base_t/api/v1/experiments/$EXPERIMENT/traces" || true
-  curl -sS -o /dev/null "$base_t/review" || true
-  curl -sS -o /dev/null "$base_t/" || true
+  training_requests "$base_t"
   kill "$pid_t"
   wait "$pid_t" 2>/dev/null || true # the JVM writes the cache on exit (a forked assembly step)
   [ -s "$dir/app.aot" ] || die "the AOT training run wrote no cache (see $OUT/app-aot-training.log)"
