@@ -372,26 +372,31 @@ public class AlignmentRunService {
 
     @Transactional(TxType.SUPPORTS)
     public RunDetails get(long runId) {
-        // The job first, then the run: the handler finishes the run before its job, so a job read as finished comes
-        // with its finished run. The other way round, a run read just before its last write and its job just after
-        // showed "Succeeded" without the new version or the held-out table — and the page stops polling once the run
-        // is finished (seen in OfflineDemoBrowserTest). details() then finds this job in the session.
-        Job.find("id = (SELECT r.jobId FROM AlignmentRun r WHERE r.id = ?1)", runId).firstResultOptional();
-        AlignmentRun run = AlignmentRun.findById(runId);
-        if (run == null) {
+        List<Object[]> rows = runsWithJobs("r.id = ?1", runId, 1);
+        if (rows.isEmpty()) {
             throw ProblemException.notFound("No alignment run with id " + runId + ".");
         }
-        return details(run);
+        return details((AlignmentRun) rows.get(0)[0], (Job) rows.get(0)[1]);
     }
 
     /** The runs of a judge, newest first. */
     @Transactional(TxType.SUPPORTS)
     public List<RunDetails> list(String experiment, String name, int limit) {
         Judge judge = judges.judge(experiment, name);
-        // The jobs first, then the runs, for the reason given in get(): a run's finished job comes with its results.
-        Job.list("id IN (SELECT r.jobId FROM AlignmentRun r WHERE r.judgeId = ?1)", judge.id);
-        return AlignmentRun.listForJudge(judge.id, Math.max(1, Math.min(limit, 200))).stream().map(this::details)
-                .toList();
+        return runsWithJobs("r.judgeId = ?1", judge.id, Math.max(1, Math.min(limit, 200))).stream()
+                .map(row -> details((AlignmentRun) row[0], (Job) row[1])).toList();
+    }
+
+    /**
+     * Runs and their jobs in one statement, newest first. One statement reads one snapshot: the handler finishes the
+     * run before its job, so a job read as finished comes with its finished run. Read one after the other, a run read
+     * just before its last write and its job just after showed "Succeeded" without the new version or the held-out
+     * table — and the page stops polling once the run is finished (seen in OfflineDemoBrowserTest).
+     */
+    private static List<Object[]> runsWithJobs(String where, long id, int limit) {
+        return AlignmentRun.getEntityManager().createQuery("SELECT r, j FROM AlignmentRun r LEFT JOIN Job j"
+                        + " ON j.id = r.jobId WHERE " + where + " ORDER BY r.id DESC", Object[].class)
+                .setParameter(1, id).setMaxResults(limit).getResultList();
     }
 
     /**
@@ -432,13 +437,12 @@ public class AlignmentRunService {
             run.outcome = "Cancelled by " + actor + " before it started.";
             run.finishedAt = Instant.now();
         }
-        return details(run);
+        return details(run, job);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
 
-    private RunDetails details(AlignmentRun run) {
-        Job job = run.jobId == null ? null : Job.findById(run.jobId);
+    private RunDetails details(AlignmentRun run, Job job) {
         Judge judge = Judge.findById(run.judgeId);
         Experiment experiment = Experiment.findById(run.experimentId);
         JudgeVersion base = JudgeVersion.findById(run.baseVersionId);
