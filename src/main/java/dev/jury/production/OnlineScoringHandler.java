@@ -117,8 +117,11 @@ public class OnlineScoringHandler implements JobHandler {
                         model -> CircuitWait.of(llm, model, ctx::warn, ctx::info));
                 if (!llm.pausedFor(version.setup().model()).isZero()) {
                     // claim nothing while the provider refuses calls; the loop's checks run again after the wait
-                    circuit.await(() -> ctx.isCancelRequested() || System.nanoTime() - started
+                    boolean go = circuit.await(() -> ctx.isCancelRequested() || System.nanoTime() - started
                             > config.maxJobTime().toNanos() || !enabled(configId));
+                    if (!go && Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedException("stopped while the provider's circuit was open");
+                    }
                     lastWork = System.nanoTime(); // a pause is not idleness
                     continue;
                 }
