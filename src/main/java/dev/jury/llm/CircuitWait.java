@@ -42,6 +42,32 @@ public final class CircuitWait {
     }
 
     /**
+     * Makes {@code call}; when it meets {@code CIRCUIT_OPEN} (no call was made), waits until the circuit lets calls
+     * through and makes it again, logging "Resumed" when a call made after a wait goes through.
+     *
+     * @param stop checked while waiting (cancel, shutdown, the work ended elsewhere)
+     * @throws LlmException the call's own faults; the {@code CIRCUIT_OPEN} it met when stopped (or interrupted, the
+     *                      flag kept) while waiting — the caller gives the call up
+     */
+    public <T> T call(Supplier<T> call, BooleanSupplier stop) {
+        boolean waited = false;
+        while (true) {
+            try {
+                T result = call.get();
+                if (waited) {
+                    callWentThrough(); // not a call that was out before the circuit opened
+                }
+                return result;
+            } catch (LlmException e) {
+                if (e.kind() != LlmException.Kind.CIRCUIT_OPEN || !await(stop)) {
+                    throw e;
+                }
+                waited = true;
+            }
+        }
+    }
+
+    /**
      * Sleeps until the circuit lets calls through. Call it after {@code CIRCUIT_OPEN}; call
      * {@link #callWentThrough()} once the next call succeeds.
      *

@@ -11,6 +11,8 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CircuitWaitTest {
@@ -92,5 +94,30 @@ class CircuitWaitTest {
         } finally {
             Thread.interrupted();
         }
+    }
+
+    @Test
+    void callMakesTheCallAgainAfterTheWaitAndGivesItUpWhenStopped() {
+        var calls = new AtomicInteger();
+        CircuitWait wait = wait(retryIn(0));
+        String answer = wait.call(() -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new LlmException(LlmException.Kind.CIRCUIT_OPEN, "databricks", 0, "open");
+            }
+            return "yes";
+        }, () -> false);
+        assertEquals("yes", answer);
+        assertEquals(2, calls.get());
+        assertEquals(2, log.size(), "Paused, then Resumed: " + log);
+        assertTrue(log.get(1).startsWith("INFO Resumed"), log.get(1));
+
+        var refused = new LlmException(LlmException.Kind.CIRCUIT_OPEN, "databricks", 0, "open");
+        assertSame(refused, assertThrows(LlmException.class, () -> wait.call(() -> {
+            throw refused;
+        }, () -> true)), "stopped: the refusal it met is rethrown");
+        var failed = new LlmException(LlmException.Kind.SERVER_ERROR, "databricks", 5, "HTTP 500");
+        assertSame(failed, assertThrows(LlmException.class, () -> wait.call(() -> {
+            throw failed;
+        }, () -> false)), "other faults are not waited for");
     }
 }

@@ -119,30 +119,22 @@ public final class LiveRun {
      * @throws LlmException the call's fault; {@code INTERRUPTED} when the run stopped while waiting
      */
     <T> T call(String what, String model, Supplier<T> call) {
-        CircuitWait waited = null;
-        while (true) {
-            try {
-                T result = call.get();
-                consecutiveFaults.set(0);
-                if (waited != null) {
-                    waited.callWentThrough(); // not a call that was out before the circuit opened
-                }
-                return result;
-            } catch (LlmException e) {
-                if (e.kind() != LlmException.Kind.CIRCUIT_OPEN || circuitWaits == null) {
-                    fault(what, e);
+        CircuitWait wait = circuitWaits == null ? null : waits.computeIfAbsent(model, circuitWaits);
+        try {
+            T result = wait == null ? call.get()
+                    : wait.call(call, () -> cancelled.getAsBoolean() || failed() || outageTooLong(wait, what));
+            consecutiveFaults.set(0);
+            return result;
+        } catch (LlmException e) {
+            if (wait != null && e.kind() == LlmException.Kind.CIRCUIT_OPEN) { // stopped while waiting
+                if (failed()) {
                     throw e;
                 }
-                CircuitWait wait = waits.computeIfAbsent(model, circuitWaits);
-                waited = wait;
-                if (!wait.await(() -> cancelled.getAsBoolean() || failed() || outageTooLong(wait, what, e))) {
-                    if (failed()) {
-                        throw e;
-                    }
-                    throw new LlmException(LlmException.Kind.INTERRUPTED, e.provider(), 0,
-                            "The run stopped while the provider's circuit was open.");
-                }
+                throw new LlmException(LlmException.Kind.INTERRUPTED, e.provider(), 0,
+                        "The run stopped while the provider's circuit was open.");
             }
+            fault(what, e);
+            throw e;
         }
     }
 
@@ -158,14 +150,14 @@ public final class LiveRun {
         }
     }
 
-    private boolean outageTooLong(CircuitWait wait, String what, LlmException e) {
+    private boolean outageTooLong(CircuitWait wait, String what) {
         Duration outage = wait.pausedFor();
         if (outage.compareTo(maxOutage) <= 0) {
             return false;
         }
         failure.compareAndSet(null, what + " failed: the provider's circuit stayed open for " + outage.toSeconds()
-                + " s (more than jury.alignment.max-provider-outage, " + maxOutage.toSeconds() + " s). "
-                + e.getMessage());
+                + " s (more than jury.alignment.max-provider-outage, " + maxOutage.toSeconds() + " s); check that"
+                + " the provider is up.");
         return true;
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jury.jobs.JobContext;
 import dev.jury.jobs.JobHandler;
 import dev.jury.llm.CircuitWait;
+import dev.jury.llm.LlmClient;
 import dev.jury.llm.LlmException;
 import dev.jury.llm.LlmProviders;
 import io.agroal.api.AgroalDataSource;
@@ -70,7 +71,7 @@ public class JudgeRunHandler implements JobHandler {
     LlmProviders providers;
 
     @Inject
-    dev.jury.llm.LlmClient llm;
+    LlmClient llm;
 
     @Inject
     AgroalDataSource dataSource;
@@ -409,31 +410,17 @@ public class JudgeRunHandler implements JobHandler {
                 ctx.increment(1, 1);
                 return;
             }
-            JudgeCaller.Outcome outcome;
-            boolean waited = false;
-            while (true) {
+            // A call refused by an open circuit was not made: waiting keeps the trace to do instead of recording a
+            // "circuit open" error for it — a run over thousands of traces would otherwise turn all of them into
+            // errors within the open period. The slot is held for each call, not while waiting.
+            JudgeCaller.Outcome outcome = pause.call(() -> {
                 llmCalls.acquireUninterruptibly();
                 try {
-                    outcome = caller.assess(setup, values, null, ctx.jobId(), String.valueOf(traceId));
-                    if (waited) {
-                        pause.callWentThrough(); // not a call that was out before the circuit opened
-                    }
-                    break;
-                } catch (LlmException e) {
-                    if (e.kind() != LlmException.Kind.CIRCUIT_OPEN) {
-                        throw e;
-                    }
+                    return caller.assess(setup, values, null, ctx.jobId(), String.valueOf(traceId));
                 } finally {
                     llmCalls.release();
                 }
-                // No call was made: the provider failed often enough that its calls fail fast for a while. Waiting
-                // keeps the trace to do instead of recording a "circuit open" error for it — a run over thousands
-                // of traces would otherwise turn all of them into errors within the open period.
-                if (!pause.await(stop)) {
-                    return; // stopped (cancel, shutdown, run ended) while waiting: the trace stays to do
-                }
-                waited = true;
-            }
+            }, stop);
             var verdict = outcome.verdict();
             store.add(verdict.isError() ? VerdictBatchWriter.Outcome.error(traceId, verdict.error(), verdict.raw())
                     : VerdictBatchWriter.Outcome.verdict(traceId, verdict.value(), verdict.rationale(),
@@ -443,8 +430,8 @@ public class JudgeRunHandler implements JobHandler {
                 notConfigured.compareAndSet(null, e.getMessage());
                 return;
             }
-            if (e.kind() == LlmException.Kind.INTERRUPTED) {
-                return; // cancelled or shutting down: the trace stays to do
+            if (e.kind() == LlmException.Kind.INTERRUPTED || e.kind() == LlmException.Kind.CIRCUIT_OPEN) {
+                return; // cancelled or shutting down, or stopped while the circuit was open: the trace stays to do
             }
             store.add(VerdictBatchWriter.Outcome.error(traceId, e.kind().name().toLowerCase() + ": " + e.getMessage(),
                     null));
