@@ -33,6 +33,21 @@ if [ -z "$JAR" ] || [ ! -f "$JAR" ]; then
 fi
 ARCHIVE="${JURY_CDS_ARCHIVE:-$JAR.jsa}"
 
+# A class file load hook — a Java agent (-javaagent, -agentlib, -agentpath: an APM or OpenTelemetry agent, say) or
+# JFR started with the JVM (-XX:StartFlightRecording) — crashes OpenJDK 17 (17.0.15) together with the archive as
+# soon as the first archived class loads (SIGSEGV in KlassFactory::check_shared_class_file_load_hook). With one of
+# them, in the options, deploy/jvm.options or JAVA_TOOL_OPTIONS / JDK_JAVA_OPTIONS, Jury starts without the archive.
+# (JFR started later, jcmd PID JFR.start, is fine.)
+# shellcheck disable=SC2086 # the environment variables hold options separated by spaces
+for option in "$@" $(grep -v '^#' "$ROOT/deploy/jvm.options") ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-}; do
+  case "$option" in
+    -javaagent:* | -agentlib:* | -agentpath:* | -XX:StartFlightRecording*)
+      echo "fast-start.sh: ${option%%[:=]*} and the class-data archive crash the JVM; starting without the archive" >&2
+      exec "$JAVA" @"$ROOT/deploy/jvm.options" "$@" -jar "$JAR"
+      ;;
+  esac
+done
+
 # What the archive was written for: this JDK (its full version line) and this jar (size and time).
 stamp="$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.\(vm\.version\|home\) = //p' | tr '\n' ' ')"
 stamp="$stamp$(stat -c '%s %Y' "$JAR")"

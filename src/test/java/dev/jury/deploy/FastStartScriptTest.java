@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * deploy/fast-start.sh with a real JVM on a tiny jar whose main class prints its JVM options: the first start of a
- * jar writes the class-data archive when it exits, the next one maps it, a rebuilt jar writes it again, and the
- * caller's options come after deploy/jvm.options. (The start-time figures are the bench's: docs/performance.md.)
+ * jar writes the class-data archive when it exits, the next one maps it, a rebuilt jar writes it again, the
+ * caller's options come after deploy/jvm.options, and a Java agent starts without the archive (the two crash
+ * OpenJDK 17). (The start-time figures are the bench's: docs/performance.md.)
  */
 class FastStartScriptTest {
 
@@ -65,18 +66,35 @@ class FastStartScriptTest {
     }
 
     @Test
+    void aJavaAgentStartsWithoutTheArchive() throws Exception {
+        Path jar = probeJar();
+        assertEquals(0, start(jar.toString()).exit()); // writes the archive
+
+        Started agent = start(jar.toString(), "-javaagent:" + jar);
+        assertEquals(0, agent.exit(), agent.stderr());
+        assertTrue(agent.options().contains("-javaagent:" + jar), agent.options().toString());
+        assertFalse(agent.options().stream()
+                .anyMatch(o -> o.contains("SharedArchiveFile") || o.contains("ArchiveClassesAtExit")),
+                agent.options().toString());
+        assertTrue(agent.stderr().contains(
+                "-javaagent and the class-data archive crash the JVM; starting without the archive"), agent.stderr());
+        assertTrue(agent.options().contains("-Xmx512m"), "deploy/jvm.options still apply: " + agent.options());
+    }
+
+    @Test
     void withoutAJarItSaysHowToBuildOne() throws Exception {
         Started none = start(dir.resolve("missing-runner.jar").toString());
         assertEquals(2, none.exit());
         assertTrue(none.stderr().contains("-Dquarkus.package.jar.type=uber-jar"), none.stderr());
     }
 
-    /** A jar whose main class is {@link FastStartProbe}. */
+    /** A jar whose main class and Java agent is {@link FastStartProbe}. */
     private Path probeJar() throws IOException {
         Path jar = dir.resolve("probe-runner.jar");
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FastStartProbe.class.getName());
+        manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), FastStartProbe.class.getName());
         String entry = FastStartProbe.class.getName().replace('.', '/') + ".class";
         try (var out = new JarOutputStream(Files.newOutputStream(jar), manifest);
              InputStream in = FastStartProbe.class.getResourceAsStream("/" + entry)) {
