@@ -8,6 +8,7 @@
 #   BENCH_SCENARIOS="bulk-ingest" bench/run.sh
 #   BENCH_RESET=1 bench/run.sh         # drop and recreate jury_bench first
 #   BENCH_DB=jury_bench_x BENCH_KEYCLOAK_PORT=18380 bench/run.sh   # own database and Keycloak (shared machine)
+#   BENCH_FAST_START=1 bench/run.sh    # every Jury as deploy/fast-start.sh starts it (uber-jar + class-data archive)
 #
 # Adding a scenario: a file bench/scenarios/NAME.sh defining scenario_NAME (dashes as underscores), usually
 # calling `bench_java SomeLoad …` with a Java program in bench/java/ that writes "$OUT/NAME.json" via Stats.
@@ -61,6 +62,9 @@ if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; t
   say "Building Jury (./mvnw package -DskipTests)"
   ./mvnw -B -q -o package -DskipTests 2>/dev/null || ./mvnw -B -q package -DskipTests
 fi
+# LAUNCHER: empty (java -jar $JAR), or deploy/fast-start.sh when BENCH_FAST_START=1 (set once Keycloak is up: the
+# archive is written by one training start, build_cds_archive)
+LAUNCHER=""
 PG_DRIVER="$(ls "$ROOT"/target/quarkus-app/lib/main/org.postgresql.postgresql-*.jar | head -1)"
 CLASSES="$OUT/classes"
 mkdir -p "$CLASSES"
@@ -130,9 +134,10 @@ say "Jury: starting on $BASE_URL against database $BENCH_DB"
 start_jury() { # start_jury PORT LOG — one Jury instance on the bench database; its PID in $!
   # JURY_JAVA / JURY_JAR / JURY_EXTRA_OPTS: another JVM, packaging or options (the startup scenario's AOT cache);
   # JURY_LAUNCHER: a script that takes the jar and the JVM options and execs java (deploy/fast-start.sh).
-  local launch=("${JURY_JAVA:-java}") jar=(-jar "${JURY_JAR:-$JAR}")
-  if [ -n "${JURY_LAUNCHER:-}" ]; then
-    launch=("$JURY_LAUNCHER" "${JURY_JAR:-$JAR}")
+  # JURY_LAUNCHER unset: the bench's LAUNCHER; set and empty: java -jar.
+  local launch=("${JURY_JAVA:-java}") jar=(-jar "${JURY_JAR:-$JAR}") launcher="${JURY_LAUNCHER-$LAUNCHER}"
+  if [ -n "$launcher" ]; then
+    launch=("$launcher" "${JURY_JAR:-$JAR}")
     jar=()
   fi
   # shellcheck disable=SC2086
@@ -167,11 +172,46 @@ start_second_jury() { # start_second_jury LOG — a second replica on the bench 
   STARTED_PIDS=("$SECOND_PID" "${STARTED_PIDS[@]}")
   wait_for 120 "second Jury" http_ok "$SECOND_URL/q/health/ready"
 }
-start_main_jury "$OUT/app.log"
-
 TOKEN="$(curl -fsS -d grant_type=password -d client_id=jury-cli -d username=admin -d password=admin \
   "$KEYCLOAK_URL/realms/jury/protocol/openid-connect/token" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')"
 [ -n "$TOKEN" ] || die "no token for admin from $KEYCLOAK_URL"
+
+build_cds_archive() { # CDS_JAR: the uber-jar (target/quarkus-app-uber), its archive written by a first start through
+  # deploy/fast-start.sh that also answers training_requests
+  local dir="$ROOT/target/quarkus-app-uber" jar port_t pid_t
+  say "Building the uber-jar and writing its class-data archive (deploy/fast-start.sh)"
+  ./mvnw -B -q -o package -DskipTests -Dquarkus.package.jar.type=uber-jar \
+    -Dquarkus.package.output-directory=quarkus-app-uber >/dev/null 2>&1 \
+    || ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=uber-jar \
+      -Dquarkus.package.output-directory=quarkus-app-uber >/dev/null
+  jar="$(ls -t "$dir"/*-runner.jar | head -1)"
+  rm -f "$jar.jsa" "$jar.jsa.stamp"
+  port_t="$(free_port)"
+  while [ "$port_t" = "$LLM_PORT" ] || [ "$port_t" = "$PORT" ] || port_open "$port_t"; do port_t=$((port_t + 1)); done
+  JURY_LAUNCHER="$ROOT/deploy/fast-start.sh" JURY_JAR="$jar" start_jury "$port_t" "$OUT/app-cds-training.log"
+  pid_t=$!
+  STARTED_PIDS+=("$pid_t")
+  wait_for 120 "Jury (class-data archive's first start)" http_ok "http://127.0.0.1:$port_t/q/health/ready"
+  training_requests "http://127.0.0.1:$port_t"
+  kill "$pid_t"
+  wait "$pid_t" 2>/dev/null || true # the JVM writes the archive on exit
+  [ -s "$jar.jsa" ] || die "the first start through deploy/fast-start.sh wrote no archive (see $OUT/app-cds-training.log)"
+  CDS_JAR="$jar"
+}
+training_requests() { # training_requests BASE — what a start and the first minutes touch: the API with a token, the
+  # review pages (a redirect to sign-in), the start page
+  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$1/api/v1/experiments" || true
+  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$1/api/v1/experiments/${EXPERIMENT:-none}/traces" || true
+  curl -sS -o /dev/null "$1/review" || true
+  curl -sS -o /dev/null "$1/" || true
+}
+if [ "${BENCH_FAST_START:-0}" = 1 ]; then
+  build_cds_archive
+  LAUNCHER="$ROOT/deploy/fast-start.sh"
+  JAR="$CDS_JAR"
+  say "Jury: every start goes through deploy/fast-start.sh ($JAR and its class-data archive)"
+fi
+start_main_jury "$OUT/app.log"
 
 EXPERIMENT="bench-$(date +%s)"
 curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \

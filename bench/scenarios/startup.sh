@@ -15,13 +15,13 @@ scenario_startup() {
   local runs="${BENCH_STARTUP_RUNS:-3}" aot_java plain cds aot=""
   # The bench's own app has just started: let its JIT settle so the timed starts have the cores to themselves.
   sleep "${BENCH_STARTUP_SETTLE:-15}"
-  plain="$(time_starts "$runs" java "$JAR" "" "")"
-  build_cds_archive
+  plain="$(JURY_LAUNCHER="" time_starts "$runs" java "$ROOT/target/quarkus-app/quarkus-run.jar" "" "")"
+  [ -n "${CDS_JAR:-}" ] || build_cds_archive # bench/run.sh; already done under BENCH_FAST_START=1
   cds="$(JURY_LAUNCHER="$ROOT/deploy/fast-start.sh" time_starts "$runs" java "$CDS_JAR" "" cds_)"
   aot_java="$(find_aot_java)"
   if [ -n "$aot_java" ]; then
     build_aot_cache "$aot_java"
-    aot="$(time_starts "$runs" "$aot_java" "$ROOT/target/quarkus-app-aot/quarkus-run.jar" \
+    aot="$(JURY_LAUNCHER="" time_starts "$runs" "$aot_java" "$ROOT/target/quarkus-app-aot/quarkus-run.jar" \
       "-XX:AOTCache=$ROOT/target/quarkus-app-aot/app.aot" aot_)"
   fi
   # flat keys (bench/java/ResultsTable reads top-level values): the fast-jar's, the archive's with cds_, then the AOT
@@ -85,36 +85,6 @@ find_aot_java() { # a java of version 25 or newer: BENCH_AOT_JAVA, else the newe
   echo "$best"
 }
 
-build_cds_archive() { # CDS_JAR: the uber-jar (target/quarkus-app-uber), its archive written by a first start through
-  # deploy/fast-start.sh
-  local dir="$ROOT/target/quarkus-app-uber" jar port_t pid_t
-  say "Startup: building the uber-jar and writing its class-data archive (deploy/fast-start.sh)"
-  ./mvnw -B -q -o package -DskipTests -Dquarkus.package.jar.type=uber-jar \
-    -Dquarkus.package.output-directory=quarkus-app-uber >/dev/null 2>&1 \
-    || ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=uber-jar \
-      -Dquarkus.package.output-directory=quarkus-app-uber >/dev/null
-  jar="$(ls -t "$dir"/*-runner.jar | head -1)"
-  rm -f "$jar.jsa" "$jar.jsa.stamp"
-  port_t="$(startup_port)"
-  JURY_LAUNCHER="$ROOT/deploy/fast-start.sh" JURY_JAR="$jar" start_jury "$port_t" "$OUT/app-cds-training.log"
-  pid_t=$!
-  STARTED_PIDS+=("$pid_t")
-  wait_for 120 "Jury (class-data archive's first start)" http_ok "http://127.0.0.1:$port_t/q/health/ready"
-  training_requests "http://127.0.0.1:$port_t"
-  kill "$pid_t"
-  wait "$pid_t" 2>/dev/null || true # the JVM writes the archive on exit
-  [ -s "$jar.jsa" ] || die "the first start through deploy/fast-start.sh wrote no archive (see $OUT/app-cds-training.log)"
-  CDS_JAR="$jar"
-}
-
-training_requests() { # training_requests BASE — what a start and the first minutes touch: the API with a token, the
-  # review pages (a redirect to sign-in), the start page
-  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$1/api/v1/experiments" || true
-  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$1/api/v1/experiments/$EXPERIMENT/traces" || true
-  curl -sS -o /dev/null "$1/review" || true
-  curl -sS -o /dev/null "$1/" || true
-}
-
 build_aot_cache() { # build_aot_cache JAVA — the aot-jar in target/quarkus-app-aot and its cache from one training run
   local jvm="$1" dir="$ROOT/target/quarkus-app-aot" port_t base_t pid_t
   say "Startup: building the aot-jar and training its AOT cache with $jvm"
@@ -125,7 +95,7 @@ build_aot_cache() { # build_aot_cache JAVA — the aot-jar in target/quarkus-app
   rm -f "$dir/app.aot"
   port_t="$(startup_port)"
   base_t="http://127.0.0.1:$port_t"
-  JURY_JAVA="$jvm" JURY_JAR="$dir/quarkus-run.jar" JURY_EXTRA_OPTS="-XX:AOTCacheOutput=$dir/app.aot" \
+  JURY_LAUNCHER="" JURY_JAVA="$jvm" JURY_JAR="$dir/quarkus-run.jar" JURY_EXTRA_OPTS="-XX:AOTCacheOutput=$dir/app.aot" \
     start_jury "$port_t" "$OUT/app-aot-training.log"
   pid_t=$!
   STARTED_PIDS+=("$pid_t")
