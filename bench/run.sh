@@ -201,8 +201,9 @@ build_cds_archive() { # CDS_JAR: the uber-jar (target/quarkus-app-uber), its arc
 training_requests() { # training_requests BASE — what a start and the first minutes touch: the API with a token, the
   # review pages (a redirect to sign-in), the start page
   curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$1/api/v1/experiments" || true
-  [ -z "${EXPERIMENT:-}" ] || curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$1/api/v1/experiments/$EXPERIMENT/traces" \
-    || true # (no experiment yet when BENCH_FAST_START trains before the main start)
+  # (no experiment yet when BENCH_FAST_START trains before the main start)
+  [ -z "${EXPERIMENT:-}" ] \
+    || curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$1/api/v1/experiments/$EXPERIMENT/traces" || true
   curl -sS -o /dev/null "$1/review" || true
   curl -sS -o /dev/null "$1/" || true
 }

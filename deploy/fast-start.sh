@@ -41,11 +41,12 @@ ARCHIVE="${JURY_CDS_ARCHIVE:-$JAR.jsa}"
 # shellcheck disable=SC2086 # the environment variables hold options separated by spaces
 for option in "$@" $(grep -v '^#' "$ROOT/deploy/jvm.options") ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-}; do
   case "$option" in
-    -javaagent:* | -agentlib:* | -agentpath:* | -XX:StartFlightRecording*)
-      echo "fast-start.sh: ${option%%[:=]*} and the class-data archive crash the JVM; starting without the archive" >&2
-      exec "$JAVA" @"$ROOT/deploy/jvm.options" "$@" -jar "$JAR"
-      ;;
+    -javaagent:* | -agentlib:* | -agentpath:*) hook="${option%%:*}" ;;
+    -XX:StartFlightRecording*) hook=-XX:StartFlightRecording ;;
+    *) continue ;;
   esac
+  echo "fast-start.sh: $hook and the class-data archive crash the JVM; starting without the archive" >&2
+  exec "$JAVA" @"$ROOT/deploy/jvm.options" "$@" -jar "$JAR"
 done
 
 # What the archive was written for: this JDK (its full version line) and this jar (size and time).

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -24,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * deploy/fast-start.sh with a real JVM on a tiny jar whose main class prints its JVM options: the first start of a
  * jar writes the class-data archive when it exits, the next one maps it, a rebuilt jar writes it again, the
- * caller's options come after deploy/jvm.options, and a Java agent starts without the archive (the two crash
- * OpenJDK 17). (The start-time figures are the bench's: docs/performance.md.)
+ * caller's options come after deploy/jvm.options, and a Java agent or JFR started with the JVM starts without the
+ * archive (the two crash OpenJDK 17). (The start-time figures are the bench's: docs/performance.md.)
  */
 class FastStartScriptTest {
 
@@ -82,6 +83,20 @@ class FastStartScriptTest {
     }
 
     @Test
+    void jfrStartedWithTheJvmStartsWithoutTheArchive() throws Exception {
+        Path jar = probeJar();
+        assertEquals(0, start(jar.toString()).exit()); // writes the archive
+
+        Started jfr = start(Map.of("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + dir.resolve("r.jfr")),
+                jar.toString());
+        assertEquals(0, jfr.exit(), jfr.stderr());
+        assertFalse(jfr.options().stream().anyMatch(o -> o.contains("SharedArchiveFile")), jfr.options().toString());
+        assertTrue(jfr.stderr().contains(
+                "-XX:StartFlightRecording and the class-data archive crash the JVM; starting without the archive"),
+                jfr.stderr());
+    }
+
+    @Test
     void withoutAJarItSaysHowToBuildOne() throws Exception {
         Started none = start(dir.resolve("missing-runner.jar").toString());
         assertEquals(2, none.exit());
@@ -106,10 +121,16 @@ class FastStartScriptTest {
     }
 
     private Started start(String... args) throws Exception {
+        return start(Map.of(), args);
+    }
+
+    private Started start(Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
         command.addAll(List.of(args));
         Path err = dir.resolve("stderr.txt");
-        Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe ended");
         return new Started(process.exitValue(), out.lines().toList(), Files.readString(err));
