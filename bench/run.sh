@@ -131,6 +131,12 @@ PORT="$(free_port)"
 while [ "$PORT" = "$LLM_PORT" ] || port_open "$PORT"; do PORT=$((PORT + 1)); done
 BASE_URL="http://127.0.0.1:$PORT"
 say "Jury: starting on $BASE_URL against database $BENCH_DB"
+other_port() { # a free port for another Jury: not the fake LLM's or the main Jury's, even before they listen
+  local p
+  p="$(free_port)"
+  while [ "$p" = "$LLM_PORT" ] || [ "$p" = "$PORT" ] || port_open "$p"; do p=$((p + 1)); done
+  echo "$p"
+}
 start_jury() { # start_jury PORT LOG — one Jury instance on the bench database; its PID in $!
   # JURY_JAVA / JURY_JAR / JURY_EXTRA_OPTS: another JVM, packaging or options (the startup scenario's AOT cache);
   # JURY_LAUNCHER: a script that takes the jar and the JVM options and execs java (deploy/fast-start.sh).
@@ -161,10 +167,7 @@ start_main_jury() { # start_main_jury LOG [WHAT] — (re)starts the main Jury on
   wait_for 120 "${2:-Jury}" http_ok "$BASE_URL/q/health/ready"
 }
 start_second_jury() { # start_second_jury LOG — a second replica on the bench database: SECOND_PORT, SECOND_URL, SECOND_PID
-  SECOND_PORT="$(free_port)"
-  while [ "$SECOND_PORT" = "$LLM_PORT" ] || [ "$SECOND_PORT" = "$PORT" ] || port_open "$SECOND_PORT"; do
-    SECOND_PORT=$((SECOND_PORT + 1))
-  done
+  SECOND_PORT="$(other_port)"
   SECOND_URL="http://127.0.0.1:$SECOND_PORT"
   say "Second Jury on $SECOND_URL"
   start_jury "$SECOND_PORT" "$1"
@@ -186,8 +189,7 @@ build_cds_archive() { # CDS_JAR: the uber-jar (target/quarkus-app-uber), its arc
       -Dquarkus.package.output-directory=quarkus-app-uber >/dev/null
   jar="$(ls -t "$dir"/*-runner.jar | head -1)"
   rm -f "$jar.jsa" "$jar.jsa.stamp"
-  port_t="$(free_port)"
-  while [ "$port_t" = "$LLM_PORT" ] || [ "$port_t" = "$PORT" ] || port_open "$port_t"; do port_t=$((port_t + 1)); done
+  port_t="$(other_port)"
   JURY_LAUNCHER="$ROOT/deploy/fast-start.sh" JURY_JAR="$jar" start_jury "$port_t" "$OUT/app-cds-training.log"
   pid_t=$!
   STARTED_PIDS+=("$pid_t")

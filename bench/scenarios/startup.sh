@@ -45,7 +45,7 @@ startup_line() { # startup_line JSON PREFIX — the figures of time_starts as on
 time_starts() { # time_starts RUNS JAVA JAR EXTRA_OPTS PREFIX — prints "PREFIXready_ms": [...], ... (no braces)
   local runs="$1" jvm="$2" jar="$3" extra="$4" prefix="$5" port_s base_s pid_s t0 t1 times="" started="" rss="" i log
   for i in $(seq "$runs"); do
-    port_s="$(startup_port)"
+    port_s="$(other_port)"
     base_s="http://127.0.0.1:$port_s"
     log="$OUT/app-startup-$(basename "$(dirname "$jar")")-$i.log"
     t0="$(date +%s%N)"
@@ -64,13 +64,6 @@ time_starts() { # time_starts RUNS JAVA JAR EXTRA_OPTS PREFIX — prints "PREFIX
   done
   printf '"%sready_ms": [%s], "%squarkus_started_in_s": [%s], "%srss_when_ready_mb": [%s]' \
     "$prefix" "$times" "$prefix" "$started" "$prefix" "$rss"
-}
-
-startup_port() {
-  local p
-  p="$(free_port)"
-  while [ "$p" = "$LLM_PORT" ] || [ "$p" = "$PORT" ] || port_open "$p"; do p=$((p + 1)); done
-  echo "$p"
 }
 
 find_aot_java() { # a java of version 25 or newer: BENCH_AOT_JAVA, else the newest under /usr/lib/jvm; empty if none
@@ -93,7 +86,7 @@ build_aot_cache() { # build_aot_cache JAVA — the aot-jar in target/quarkus-app
     || ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar \
       -Dquarkus.package.output-directory=quarkus-app-aot >/dev/null
   rm -f "$dir/app.aot"
-  port_t="$(startup_port)"
+  port_t="$(other_port)"
   base_t="http://127.0.0.1:$port_t"
   JURY_LAUNCHER="" JURY_JAVA="$jvm" JURY_JAR="$dir/quarkus-run.jar" JURY_EXTRA_OPTS="-XX:AOTCacheOutput=$dir/app.aot" \
     start_jury "$port_t" "$OUT/app-aot-training.log"

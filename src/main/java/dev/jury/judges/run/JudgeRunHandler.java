@@ -341,7 +341,7 @@ public class JudgeRunHandler implements JobHandler {
             Semaphore llmCalls = ReplicaRunSlots.acquire(runJobId, calls); // shared with this run's other workers here
             var futures = new java.util.concurrent.ConcurrentLinkedQueue<Future<?>>();
             var notConfigured = new java.util.concurrent.atomic.AtomicReference<String>();
-            var pause = CircuitWait.of(llm, loaded.setup().model(), ctx::warn, ctx::info);
+            var circuit = CircuitWait.of(llm, loaded.setup().model(), ctx::warn, ctx::info);
             var store = new OutcomeStore(new VerdictBatchWriter(dataSource,
                     JSON.createObjectNode().put("job_id", runJobId), loaded.name(), loaded.sourceId(),
                     loaded.versionId(), loaded.rubricVersionId()), ctx, stored);
@@ -368,7 +368,7 @@ public class JudgeRunHandler implements JobHandler {
                             futures.add(pool.submit(() -> {
                                 try {
                                     assessOne(ctx, loaded.setup(), loaded.sourceId(), traceId, traceValues, store,
-                                            notConfigured, llmCalls, pause, stop);
+                                            notConfigured, llmCalls, circuit, stop);
                                 } finally {
                                     inFlight.release();
                                 }
@@ -404,7 +404,7 @@ public class JudgeRunHandler implements JobHandler {
     private void assessOne(JobContext ctx, JudgeCaller.Setup setup, String sourceId, long traceId,
                            Map<String, JsonNode> values, OutcomeStore store,
                            java.util.concurrent.atomic.AtomicReference<String> notConfigured, Semaphore llmCalls,
-                           CircuitWait pause, java.util.function.BooleanSupplier stop) {
+                           CircuitWait circuit, java.util.function.BooleanSupplier stop) {
         try {
             if (values == null) {
                 ctx.increment(1, 1);
@@ -413,7 +413,7 @@ public class JudgeRunHandler implements JobHandler {
             // A call refused by an open circuit was not made: waiting keeps the trace to do instead of recording a
             // "circuit open" error for it — a run over thousands of traces would otherwise turn all of them into
             // errors within the open period. The slot is held for each call, not while waiting.
-            JudgeCaller.Outcome outcome = pause.call(() -> {
+            JudgeCaller.Outcome outcome = circuit.call(() -> {
                 llmCalls.acquireUninterruptibly();
                 try {
                     return caller.assess(setup, values, null, ctx.jobId(), String.valueOf(traceId));
